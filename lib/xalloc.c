@@ -1,0 +1,89 @@
+#include "config.h"
+#include "xalloc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(void)
+{
+	fputs("vigil: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	void *q = reallocarray(p, n ? n : 1, size ? size : 1);
+
+	if (!q)
+		out_of_memory();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		out_of_memory();
+	va_end(ap);
+	return p;
+}
+
+void ptr_array_push(struct ptr_array *a, void *item)
+{
+	if (a->count == a->capacity) {
+		a->capacity = a->capacity ? a->capacity * 2 : 8;
+		a->items = xreallocarray(a->items, a->capacity, sizeof(*a->items));
+	}
+	a->items[a->count++] = item;
+}
+
+void ptr_array_free(struct ptr_array *a, void (*free_item)(void *))
+{
+	if (free_item)
+		for (size_t i = 0; i < a->count; i++)
+			free_item(a->items[i]);
+	free(a->items);
+	a->items = NULL;
+	a->count = a->capacity = 0;
+}

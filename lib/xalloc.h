@@ -1,0 +1,26 @@
+/* Allocation that cannot fail: running out of memory is fatal for a
+ * daemon whose state must stay consistent, so we stop loudly instead of
+ * limping on with half-built objects. */
+#ifndef VIGIL_XALLOC_H
+#define VIGIL_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define XNEW(type) ((type *)xcalloc(1, sizeof(type)))
+
+/* A growable array of pointers: append, index, free. */
+struct ptr_array {
+	void **items;
+	size_t count, capacity;
+};
+void ptr_array_push(struct ptr_array *a, void *item);
+void ptr_array_free(struct ptr_array *a, void (*free_item)(void *));
+
+#endif
