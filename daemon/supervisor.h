@@ -1,0 +1,65 @@
+/* The parent process: it holds the running configuration, starts the
+ * workers that configuration needs, restarts them when they die, reloads on
+ * SIGHUP or `vigilctl reload`, answers the control socket, and stops
+ * everything in order on SIGTERM/SIGINT or `vigilctl stop`.
+ *
+ * supervisor.c is the lifecycle (start, signals, reload, stop);
+ * supervisor_ctl.c the control-socket commands and the status report. */
+#ifndef VIGIL_SUPERVISOR_H
+#define VIGIL_SUPERVISOR_H
+
+#include "daemon/child.h"
+#include "daemon/control.h"
+#include "daemon/daemon_args.h"
+#include "vigil_config.h"
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+/* How long a status request waits for a worker before reporting it
+ * unresponsive, and a reload for its answer. */
+#define SUPERVISOR_STATUS_TIMEOUT_MS 1000
+#define SUPERVISOR_RELOAD_TIMEOUT_MS 30000
+
+/* Signals the parent handles. */
+enum { SUPERVISOR_NSIGNALS = 7 };
+
+struct supervisor {
+	uv_loop_t loop;
+	const struct vigild_args *args;
+	struct vigil_config *cfg;
+	char *exe;                       /* this binary, re-executed for workers */
+	char **env;                      /* the workers' environment */
+	struct child children[WORKER_KIND_COUNT];
+	struct control_server *control;
+	char *control_path;
+	uv_signal_t signals[SUPERVISOR_NSIGNALS];
+	uint64_t started_ms;
+	unsigned reload_count;
+	json_object *last_reload;        /* {"time","result","errors"}; NULL: none yet */
+	bool ready_sent;
+	bool stopping;
+	bool finished;                   /* every handle closed or closing */
+};
+
+/* Holds back TERM, INT and HUP until the parent's handlers are in place
+ * (supervisor_run), so an early signal is acted on, not fatal. */
+void supervisor_block_signals(void);
+
+/* Runs the parent until it is stopped; takes ownership of `cfg` and the
+ * listening control socket `control_fd`.  Returns the exit status. */
+int supervisor_run(const struct vigild_args *args, struct vigil_config *cfg,
+		   int control_fd, const char *control_path);
+
+/* Validates the configuration file again and, when it loads, swaps it in
+ * and brings the workers in line.  Diagnostics go to `diags`. */
+bool supervisor_reload(struct supervisor *sup, struct conf_diags *diags);
+void supervisor_stop(struct supervisor *sup, const char *why);
+
+/* supervisor_ctl.c: the control-socket handler (arg: the supervisor). */
+void supervisor_handle_request(void *arg, struct control_request *req,
+			       enum ctl_command cmd, json_object *request);
+
+#endif

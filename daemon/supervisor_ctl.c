@@ -1,0 +1,154 @@
+/* The control-socket commands.  `status` asks every running worker for its
+ * part with a short timeout and answers with whatever came back, so one
+ * stalled worker delays the answer by at most SUPERVISOR_STATUS_TIMEOUT_MS. */
+#include "config.h"
+#include "daemon/supervisor.h"
+#include "ctl_proto.h"
+#include "log.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+/* One status request waiting for the workers' answers. */
+struct status_query {
+	struct supervisor *sup;
+	struct control_request *req;
+	json_object *result;
+	int pending;
+};
+
+static json_object *reloads_json(const struct supervisor *sup)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "count", json_object_new_int64(sup->reload_count));
+	json_object_object_add(o, "last", json_object_get(sup->last_reload));
+	return o;
+}
+
+static json_object *status_base(const struct supervisor *sup)
+{
+	json_object *o = json_object_new_object();
+	const char *id = sup->cfg->config_id;
+
+	json_object_object_add(o, "version", json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(o, "pid", json_object_new_int64(getpid()));
+	json_object_object_add(o, "config_file", json_object_new_string(sup->args->config_file));
+	json_object_object_add(o, "config_id", id ? json_object_new_string(id) : NULL);
+	json_object_object_add(o, "uptime_s", json_object_new_int64(
+		(int64_t)((uv_now(&sup->loop) - sup->started_ms) / 1000)));
+	json_object_object_add(o, "reloads", reloads_json(sup));
+	json_object_object_add(o, "vrrp", NULL);
+	json_object_object_add(o, "virtual_servers", NULL);
+	json_object_object_add(o, "ipvs", NULL);
+	return o;
+}
+
+static void copy_member(json_object *to, json_object *from, const char *key)
+{
+	json_object *value;
+
+	if (json_object_object_get_ex(from, key, &value))
+		json_object_object_add(to, key, json_object_get(value));
+}
+
+static void status_reply(struct status_query *q)
+{
+	json_object *workers = json_object_new_array();
+
+	/* After the calls, so a worker that just timed out shows as such. */
+	for (int k = 0; k < WORKER_KIND_COUNT; k++)
+		json_object_array_add(workers, child_status_json(&q->sup->children[k]));
+	json_object_object_add(q->result, "workers", workers);
+	control_request_reply(q->req, ctl_response_ok(q->result));
+	free(q);
+}
+
+static void on_worker_status(void *arg, struct child *c, enum child_call_outcome outcome,
+			     json_object *response)
+{
+	struct status_query *q = arg;
+	json_object *result;
+	const char *error;
+	bool malformed;
+
+	if (outcome == CHILD_CALL_ANSWERED
+	    && ctl_response_read(response, &result, &error, &malformed) && result) {
+		if (c->kind == WORKER_VRRP) {
+			json_object_object_add(q->result, "vrrp", json_object_get(result));
+		} else {
+			copy_member(q->result, result, "virtual_servers");
+			copy_member(q->result, result, "ipvs");
+		}
+	}
+	if (--q->pending == 0)
+		status_reply(q);
+}
+
+static void handle_status(struct supervisor *sup, struct control_request *req)
+{
+	struct status_query *q = XNEW(struct status_query);
+
+	q->sup = sup;
+	q->req = req;
+	q->result = status_base(sup);
+	/* Held while asking, so answers that come back at once cannot
+	 * finish the query early. */
+	q->pending = 1;
+	for (int k = 0; k < WORKER_KIND_COUNT; k++) {
+		struct child *c = &sup->children[k];
+
+		if (c->state != CHILD_RUNNING)
+			continue;
+		q->pending++;
+		child_call(c, CTL_CMD_STATUS, SUPERVISOR_STATUS_TIMEOUT_MS, on_worker_status, q);
+	}
+	if (--q->pending == 0)
+		status_reply(q);
+}
+
+static void handle_reload(struct supervisor *sup, struct control_request *req)
+{
+	struct conf_diags diags;
+	json_object *result;
+
+	conf_diags_init(&diags);
+	if (supervisor_reload(sup, &diags)) {
+		result = json_object_new_object();
+		json_object_object_add(result, "result", json_object_new_string("ok"));
+		control_request_reply(req, ctl_response_ok(result));
+	} else {
+		control_request_reply(req, ctl_response_refused(&diags));
+	}
+	conf_diags_free(&diags);
+}
+
+static void handle_stop(struct supervisor *sup, struct control_request *req)
+{
+	json_object *result = json_object_new_object();
+
+	json_object_object_add(result, "result", json_object_new_string("stopping"));
+	/* vigilctl waits for this process to be gone. */
+	json_object_object_add(result, "pid", json_object_new_int64(getpid()));
+	control_request_reply(req, ctl_response_ok(result));
+	supervisor_stop(sup, "asked on the control socket");
+}
+
+void supervisor_handle_request(void *arg, struct control_request *req,
+			       enum ctl_command cmd, json_object *request)
+{
+	struct supervisor *sup = arg;
+
+	if (sup->stopping) {
+		control_request_reply(req, ctl_response_error("vigild is stopping"));
+		return;
+	}
+	log_debug("control: %s", ctl_command_names[cmd]);
+	switch (cmd) {
+	case CTL_CMD_STATUS: handle_status(sup, req); break;
+	case CTL_CMD_RELOAD: handle_reload(sup, req); break;
+	case CTL_CMD_STOP: handle_stop(sup, req); break;
+	default: control_request_reply(req, ctl_response_error("unknown command")); break;
+	}
+}

@@ -1,0 +1,326 @@
+#include "config.h"
+#include "daemon/worker.h"
+#include "daemon/config_load.h"
+#include "daemon/pidfile.h"
+#include "ctl_proto.h"
+#include "log.h"
+#include "xalloc.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Signals a worker handles: TERM/INT stop it; the others are the parent's
+ * business (reload arrives over IPC) and must not kill a worker that
+ * receives one by accident. */
+static const int worker_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+#define WORKER_NSIGNALS (sizeof(worker_signals) / sizeof(worker_signals[0]))
+
+struct worker {
+	uv_loop_t loop;
+	const struct vigild_args *args;
+	const struct worker_ops *ops;
+	struct vigil_config *cfg;
+	void *state;
+	uv_pipe_t ipc;
+	uv_shutdown_t ipc_shutdown;
+	uv_signal_t signals[WORKER_NSIGNALS];
+	struct ctl_linebuf in;
+	struct pidfile pid;
+	bool stopping;
+};
+
+struct worker_write {
+	uv_write_t req;
+	char *text;
+};
+
+static void worker_stop(struct worker *w, const char *why);
+
+static struct vigil_config *worker_load(const struct worker *w, struct conf_diags *diags)
+{
+	struct config_load_options opts = {
+		.config_id = w->args->config_id,
+		.check_host = true,
+	};
+
+	return vigil_config_load(w->args->config_file, &opts, diags);
+}
+
+/* ---- talking to the parent ------------------------------------------------ */
+
+static void on_ipc_written(uv_write_t *req, int status)
+{
+	struct worker_write *ww = req->data;
+
+	if (status < 0 && status != UV_ECANCELED)
+		log_warning("cannot write to the parent: %s", uv_strerror(status));
+	free(ww->text);
+	free(ww);
+}
+
+static void worker_send(struct worker *w, json_object *msg)
+{
+	struct worker_write *ww;
+	uv_buf_t buf;
+	size_t len;
+
+	if (w->stopping)
+		return;
+	ww = XNEW(struct worker_write);
+	ww->text = ctl_format_line(msg, &len);
+	ww->req.data = ww;
+	buf = uv_buf_init(ww->text, (unsigned)len);
+	if (uv_write(&ww->req, (uv_stream_t *)&w->ipc, &buf, 1, on_ipc_written) < 0) {
+		free(ww->text);
+		free(ww);
+	}
+}
+
+/* Answers a request, echoing its id; takes ownership of `response`. */
+static void worker_answer(struct worker *w, json_object *request, json_object *response)
+{
+	json_object *id;
+
+	if (json_object_object_get_ex(request, "id", &id))
+		json_object_object_add(response, "id", json_object_get(id));
+	worker_send(w, response);
+	json_object_put(response);
+}
+
+static json_object *worker_reload(struct worker *w)
+{
+	struct conf_diags diags;
+	struct vigil_config *cfg;
+	json_object *response;
+
+	conf_diags_init(&diags);
+	cfg = worker_load(w, &diags);
+	if (!cfg) {
+		log_error("reload: the configuration no longer loads; keeping the running one");
+		conf_diags_log(&diags);
+		response = ctl_response_refused(&diags);
+	} else {
+		if (w->ops->reload)
+			w->ops->reload(w->state, cfg);
+		vigil_config_free(w->cfg);
+		w->cfg = cfg;
+		log_info("configuration reloaded");
+		response = ctl_response_ok(json_object_new_object());
+		json_object_object_add(json_object_object_get(response, "result"), "result",
+				       json_object_new_string("ok"));
+	}
+	conf_diags_free(&diags);
+	return response;
+}
+
+static void worker_handle_line(struct worker *w, const char *line)
+{
+	const char *why;
+	json_object *request = ctl_parse_object(line, &why);
+	enum ctl_command cmd;
+
+	if (!request) {
+		log_warning("malformed message from the parent: %s", why);
+		return;
+	}
+	cmd = ctl_request_command(request, &why);
+	if (cmd == CTL_CMD_STATUS)
+		worker_answer(w, request, ctl_response_ok(w->ops->status(w->state, w->cfg)));
+	else if (cmd == CTL_CMD_RELOAD)
+		worker_answer(w, request, worker_reload(w));
+	else if (cmd == CTL_CMD_STOP) {
+		worker_answer(w, request, ctl_response_ok(NULL));
+		worker_stop(w, "the parent asked");
+	} else
+		worker_answer(w, request, ctl_response_error(why));
+	json_object_put(request);
+}
+
+static void on_ipc_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+	static char chunk[16 * 1024];
+
+	*buf = uv_buf_init(chunk, sizeof(chunk));
+}
+
+static void on_ipc_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+	struct worker *w = stream->data;
+	char *line;
+
+	if (nread < 0) {
+		/* The parent died or closed the channel: nobody supervises us. */
+		worker_stop(w, "the parent went away");
+		return;
+	}
+	if (!ctl_linebuf_append(&w->in, buf->base, (size_t)nread)) {
+		log_error("message from the parent too long; stopping");
+		worker_stop(w, "protocol error");
+		return;
+	}
+	while (!w->stopping && (line = ctl_linebuf_next(&w->in))) {
+		worker_handle_line(w, line);
+		free(line);
+	}
+}
+
+/* ---- lifetime ------------------------------------------------------------------ */
+
+static void on_signal(uv_signal_t *handle, int signum)
+{
+	struct worker *w = handle->data;
+
+	if (signum == SIGTERM || signum == SIGINT)
+		worker_stop(w, strsignal(signum));
+	else
+		log_debug("signal %s ignored (the parent handles it)", strsignal(signum));
+}
+
+static void on_ipc_shut(uv_shutdown_t *req, int status)
+{
+	uv_close((uv_handle_t *)req->handle, NULL);
+}
+
+static void worker_stop(struct worker *w, const char *why)
+{
+	if (w->stopping)
+		return;
+	log_info("stopping (%s)", why);
+	w->stopping = true;
+	if (w->ops->stop)
+		w->ops->stop(w->state);
+	for (size_t i = 0; i < WORKER_NSIGNALS; i++)
+		uv_close((uv_handle_t *)&w->signals[i], NULL);
+	uv_read_stop((uv_stream_t *)&w->ipc);
+	/* Let answers already queued reach the parent before closing. */
+	if (uv_shutdown(&w->ipc_shutdown, (uv_stream_t *)&w->ipc, on_ipc_shut) < 0)
+		uv_close((uv_handle_t *)&w->ipc, NULL);
+}
+
+static bool worker_open_ipc(struct worker *w)
+{
+	struct stat st;
+	json_object *ready;
+
+	if (fstat(WORKER_IPC_FD, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		log_error("fd %d is not a channel to the parent; --worker is for vigild's own use",
+			  WORKER_IPC_FD);
+		return false;
+	}
+	fcntl(WORKER_IPC_FD, F_SETFD, FD_CLOEXEC);
+	uv_pipe_init(&w->loop, &w->ipc, 0);
+	w->ipc.data = w;
+	if (uv_pipe_open(&w->ipc, WORKER_IPC_FD) < 0
+	    || uv_read_start((uv_stream_t *)&w->ipc, on_ipc_alloc, on_ipc_read) < 0) {
+		log_error("cannot read from the parent's channel");
+		uv_close((uv_handle_t *)&w->ipc, NULL);
+		return false;
+	}
+	ready = json_object_new_object();
+	json_object_object_add(ready, "event", json_object_new_string("ready"));
+	json_object_object_add(ready, "pid", json_object_new_int((int)getpid()));
+	worker_send(w, ready);
+	json_object_put(ready);
+	return true;
+}
+
+static void worker_watch_signals(struct worker *w)
+{
+	for (size_t i = 0; i < WORKER_NSIGNALS; i++) {
+		uv_signal_init(&w->loop, &w->signals[i]);
+		w->signals[i].data = w;
+		uv_signal_start(&w->signals[i], on_signal, worker_signals[i]);
+	}
+}
+
+static bool worker_take_pidfile(struct worker *w)
+{
+	const char *path = w->args->worker_pid_file[w->ops->kind];
+	char err[512];
+	pid_t holder;
+
+	switch (pidfile_take(&w->pid, path, &holder, err, sizeof(err))) {
+	case PIDFILE_TAKEN:
+		if (pidfile_write(&w->pid, err, sizeof(err)))
+			return true;
+		pidfile_release(&w->pid);
+		break;
+	case PIDFILE_BUSY:
+		snprintf(err, sizeof(err), "another %s worker is running (pid %ld, pid file %s)",
+			 worker_kind_names[w->ops->kind], (long)holder, path);
+		break;
+	case PIDFILE_ERROR:
+		break;
+	}
+	log_error("%s", err);
+	return false;
+}
+
+/* Loads the configuration and takes the pid file; returns 0 or the exit status. */
+static int worker_prepare(struct worker *w)
+{
+	struct conf_diags diags;
+
+	conf_diags_init(&diags);
+	w->cfg = worker_load(w, &diags);
+	if (!w->cfg) {
+		log_error("cannot load the configuration %s:", w->args->config_file);
+		conf_diags_log(&diags);
+	}
+	conf_diags_free(&diags);
+	if (!w->cfg)
+		return WORKER_EXIT_CONFIG;
+	if (!worker_take_pidfile(w)) {
+		vigil_config_free(w->cfg);
+		return 1;
+	}
+	return 0;
+}
+
+static void worker_init_log(const struct vigild_args *args, enum worker_kind kind)
+{
+	char ident[32];
+	struct log_options opts = {
+		.ident = ident, .target = args->log_target,
+		.facility = args->log_facility, .detail = args->log_detail,
+	};
+
+	snprintf(ident, sizeof(ident), "vigild/%s", worker_kind_names[kind]);
+	log_init(&opts);
+}
+
+int worker_main(const struct vigild_args *args, const struct worker_ops *ops)
+{
+	struct worker w = { .args = args, .ops = ops };
+	int status;
+
+	worker_init_log(args, ops->kind);
+	/* Like every process vigild starts: gone with the parent. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	status = worker_prepare(&w);
+	if (status)
+		return status;
+	uv_loop_init(&w.loop);
+	ctl_linebuf_init(&w.in, CTL_REQUEST_MAX);
+	if (worker_open_ipc(&w)) {
+		worker_watch_signals(&w);
+		w.state = ops->start ? ops->start(&w.loop, w.cfg) : NULL;
+		log_info("started (pid %ld)", (long)getpid());
+		uv_run(&w.loop, UV_RUN_DEFAULT);
+	} else {
+		status = 1;
+		uv_run(&w.loop, UV_RUN_DEFAULT);
+	}
+	uv_loop_close(&w.loop);
+	ctl_linebuf_free(&w.in);
+	vigil_config_free(w.cfg);
+	pidfile_release(&w.pid);
+	log_finalise();
+	return status;
+}

@@ -1,0 +1,154 @@
+/* `vigilctl status`: the status result as tables.  Fields a daemon does not
+ * send (older or newer versions) print as "-" rather than failing. */
+#include "config.h"
+#include "tools/vigilctl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A member as text: strings as they are, numbers and booleans printed,
+ * null or missing as "-". */
+static const char *field(json_object *o, const char *key, char *buf, size_t len)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return "-";
+	if (json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	snprintf(buf, len, "%s", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+	return buf;
+}
+
+static json_object *member(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static size_t array_len(json_object *a)
+{
+	return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+static void format_duration(int64_t s, char *buf, size_t len)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h%02" PRId64 "m", s / 86400,
+			 s % 86400 / 3600, s % 3600 / 60);
+	else if (s >= 3600)
+		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m%02" PRId64 "s", s / 3600,
+			 s % 3600 / 60, s % 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%" PRId64 "s", s);
+}
+
+static void print_daemon(json_object *r, FILE *out)
+{
+	char b1[64], b2[64], b3[64], up[32];
+	json_object *reloads = member(r, "reloads"), *last = member(reloads, "last");
+
+	format_duration(json_object_get_int64(member(r, "uptime_s")), up, sizeof(up));
+	fprintf(out, "vigild %s, pid %s, up %s\n", field(r, "version", b1, sizeof(b1)),
+		field(r, "pid", b2, sizeof(b2)), up);
+	fprintf(out, "configuration: %s (id %s)\n", field(r, "config_file", b1, sizeof(b1)),
+		field(r, "config_id", b2, sizeof(b2)));
+	fprintf(out, "reloads: %s", field(reloads, "count", b3, sizeof(b3)));
+	if (last)
+		fprintf(out, ", last at %s: %s", field(last, "time", b1, sizeof(b1)),
+			field(last, "result", b2, sizeof(b2)));
+	fputc('\n', out);
+	for (size_t i = 0; i < array_len(member(last, "errors")); i++) {
+		const char *e = json_object_get_string(json_object_array_get_idx(member(last, "errors"), i));
+
+		fprintf(out, "  %s\n", e ? e : "?");
+	}
+}
+
+static void print_workers(json_object *r, FILE *out)
+{
+	json_object *workers = member(r, "workers");
+	char b1[64], b2[64], b3[64], up[32];
+
+	fprintf(out, "\n%-10s %-14s %-8s %-9s %s\n", "WORKER", "STATE", "PID", "RESTARTS", "UPTIME");
+	for (size_t i = 0; i < array_len(workers); i++) {
+		json_object *w = json_object_array_get_idx(workers, i);
+		const char *state = field(w, "state", b2, sizeof(b2));
+
+		if (strcmp(state, "running") == 0 || strcmp(state, "unresponsive") == 0)
+			format_duration(json_object_get_int64(member(w, "uptime_s")), up, sizeof(up));
+		else
+			snprintf(up, sizeof(up), "-");
+		fprintf(out, "%-10s %-14s %-8s %-9s %s\n", field(w, "name", b1, sizeof(b1)), state,
+			field(w, "pid", b3, sizeof(b3)), field(w, "restarts", b1, sizeof(b1)), up);
+	}
+}
+
+static void print_vrrp(json_object *r, FILE *out)
+{
+	json_object *vrrp = member(r, "vrrp"), *instances = member(vrrp, "instances");
+	char b[6][64];
+
+	if (!vrrp || array_len(instances) == 0)
+		return;
+	fprintf(out, "\n%-20s %-8s %-12s %-5s %-9s %s\n", "VRRP INSTANCE", "STATE", "INTERFACE",
+		"VRID", "PRIORITY", "MASTER");
+	for (size_t i = 0; i < array_len(instances); i++) {
+		json_object *in = json_object_array_get_idx(instances, i);
+
+		fprintf(out, "%-20s %-8s %-12s %-5s %-9s %s\n", field(in, "name", b[0], 64),
+			field(in, "state", b[1], 64), field(in, "interface", b[2], 64),
+			field(in, "vrid", b[3], 64), field(in, "effective_priority", b[4], 64),
+			field(in, "master_address", b[5], 64));
+	}
+}
+
+/* "ADDRESS:PORT", "fwmark N" or "group NAME". */
+static void vs_name(json_object *vs, char *buf, size_t len)
+{
+	char a[64], p[16];
+
+	if (member(vs, "fwmark"))
+		snprintf(buf, len, "fwmark %s", field(vs, "fwmark", a, sizeof(a)));
+	else if (member(vs, "group"))
+		snprintf(buf, len, "group %s", field(vs, "group", a, sizeof(a)));
+	else
+		snprintf(buf, len, "%s:%s", field(vs, "address", a, sizeof(a)),
+			 field(vs, "port", p, sizeof(p)));
+}
+
+static void print_virtual_servers(json_object *r, FILE *out)
+{
+	json_object *vss = member(r, "virtual_servers"), *ipvs = member(r, "ipvs");
+	char name[160], b[4][64];
+
+	if (ipvs)
+		fprintf(out, "\nIPVS: %s (%s)\n",
+			json_object_get_boolean(member(ipvs, "available")) ? "available" : "not available",
+			field(ipvs, "version", b[0], 64));
+	if (array_len(vss) == 0)
+		return;
+	fprintf(out, "\n%-28s %-9s %-6s %-10s %s\n", "VIRTUAL SERVER", "PROTOCOL", "SCHED",
+		"INSTALLED", "REAL SERVERS");
+	for (size_t i = 0; i < array_len(vss); i++) {
+		json_object *vs = json_object_array_get_idx(vss, i);
+
+		vs_name(vs, name, sizeof(name));
+		fprintf(out, "%-28s %-9s %-6s %-10s %zu\n", name, field(vs, "protocol", b[0], 64),
+			field(vs, "scheduler", b[1], 64), field(vs, "installed", b[2], 64),
+			array_len(member(vs, "real_servers")));
+	}
+}
+
+void vigilctl_print_status(json_object *result, FILE *out)
+{
+	print_daemon(result, out);
+	print_workers(result, out);
+	print_vrrp(result, out);
+	print_virtual_servers(result, out);
+}
