@@ -382,6 +382,10 @@ static const struct conf_keyword instance_keywords[] = {
 	  "only the RFC 5798 VRRPv3 checksum is implemented", false },
 	{ "kernel_rx_buf_size", NULL, NULL, CONF_NOT_YET, 0, 1,
 	  "the kernel's default receive buffer is used", false },
+	/* Gone from keepalived's man page but still in its samples and in old
+	 * deployments: recognised so such files get a pointer, not an error. */
+	{ "lvs_sync_daemon_interface", NULL, NULL, CONF_NOT_YET, 1, 1,
+	  "the old form of global_defs' lvs_sync_daemon INTERFACE INSTANCE", false },
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, false },
 };
 
