@@ -149,7 +149,7 @@ struct global_config {
 	uint32_t umask;              /* file creation mask (the -u option wins) */
 
 	/* vigil extensions */
-	char *control_socket;        /* NULL: GLOBAL_CONTROL_SOCKET_DEFAULT (-S/--socket wins) */
+	char *control_socket;        /* NULL: GLOBAL_CONTROL_SOCKET_DEFAULT (--control-socket wins) */
 	char *metrics_listen;        /* "ADDRESS:PORT"; NULL: no metrics endpoint */
 	struct vigil_addr metrics_addr;
 	uint16_t metrics_port;

@@ -66,13 +66,20 @@ void conf_diags_print(const struct conf_diags *d, FILE *out)
 	}
 }
 
+/* The log line carries the level already, so it is left out of the text. */
 void conf_diags_log(const struct conf_diags *d)
 {
-	char line[2048];
-
 	for (size_t i = 0; i < d->count; i++) {
-		conf_diag_format(&d->items[i], line, sizeof(line));
-		log_msg(d->items[i].level == CONF_ERROR ? LOG_ERR : LOG_WARNING, "%s", line);
+		const struct conf_diag *diag = &d->items[i];
+		int priority = diag->level == CONF_ERROR ? LOG_ERR : LOG_WARNING;
+
+		if (diag->where.file && diag->where.line)
+			log_msg(priority, "%s:%u: %s", diag->where.file, diag->where.line,
+				diag->message);
+		else if (diag->where.file)
+			log_msg(priority, "%s: %s", diag->where.file, diag->message);
+		else
+			log_msg(priority, "%s", diag->message);
 	}
 }
 

@@ -34,7 +34,7 @@ bool conf_get_u32(struct conf_parser *p, const struct conf_args *a, int idx,
 		  uint32_t min, uint32_t max, uint32_t *out);
 bool conf_get_i32(struct conf_parser *p, const struct conf_args *a, int idx,
 		  int32_t min, int32_t max, int32_t *out);
-/* yes/no, on/off, true/false, 1/0; a keyword given with no argument
+/* yes/no, on/off, true/false; a keyword given with no argument
  * (idx >= argc) means true. */
 bool conf_get_bool(struct conf_parser *p, const struct conf_args *a, int idx, bool *out);
 /* Seconds, with an optional fraction ("1", "0.01"), as microseconds, within
@@ -50,7 +50,7 @@ bool conf_get_addr(struct conf_parser *p, const struct conf_args *a, int idx,
 /* A port 0..65535 (or 1..65535 when nonzero). */
 bool conf_get_port(struct conf_parser *p, const struct conf_args *a, int idx,
 		   bool nonzero, uint16_t *out);
-/* An interface name: 1..15 characters, no '/' or white space. */
+/* An interface name: 1..15 characters, no '/', ':' or white space (the kernel's rules). */
 bool conf_get_ifname(struct conf_parser *p, const struct conf_args *a, int idx, char **out);
 
 /* argv[idx..] joined with single spaces, newly allocated (script command lines,

@@ -175,24 +175,27 @@ void vrrp_name_ref_free(void *ref)
 	free(r);
 }
 
-void vrrp_conf_name_item(struct conf_parser *p, void *obj, const struct conf_args *a)
+static void add_name(struct conf_parser *p, struct ptr_array *names,
+		     const struct conf_args *a, const char *name)
 {
-	struct ptr_array *names = obj;
-
-	if (a->argc != 1) {
-		conf_error(p, a, "expected one name per line, got '%s ...'", a->argv[0]);
-		return;
-	}
 	for (size_t i = 0; i < names->count; i++) {
 		struct vrrp_name_ref *ref = names->items[i];
 
-		if (strcmp(ref->name, a->argv[0]) == 0) {
+		if (strcmp(ref->name, name) == 0) {
 			conf_warning(p, a, "%s listed twice (first at line %u); ignored",
-				     a->argv[0], ref->where.line);
+				     name, ref->where.line);
 			return;
 		}
 	}
-	ptr_array_push(names, vrrp_name_ref_new(a->argv[0], a->where));
+	ptr_array_push(names, vrrp_name_ref_new(name, a->where));
+}
+
+/* A name list ('group { VI_1 VI_2 }'): every word is a name, whether the
+ * names are one per line or several on a line, as keepalived reads them. */
+void vrrp_conf_name_item(struct conf_parser *p, void *obj, const struct conf_args *a)
+{
+	for (int i = 0; i < a->argc; i++)
+		add_name(p, obj, a, a->argv[i]);
 }
 
 struct vrrp_script_cmd *vrrp_script_cmd_parse(const struct conf_args *a)

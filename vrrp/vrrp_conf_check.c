@@ -6,6 +6,7 @@
  * version.  Whole-configuration checks (references, VRID collisions,
  * scripts, interfaces on this host) are in vrrp_conf_check_refs.c. */
 #include "config.h"
+#include "xalloc.h"
 #include "vrrp_conf_private.h"
 #include "daemon/config_load.h"
 #include "daemon/global_conf.h"
@@ -271,8 +272,12 @@ static void resolve_flags(struct vrrp_instance_config *inst, const struct global
 static void check_instance(struct vrrp_instance_config *inst, const struct global_config *g,
 			   struct conf_diags *diags)
 {
+	/* keepalived falls back to global_defs' default_interface. */
+	if (!inst->interface && g->default_interface)
+		inst->interface = xstrdup(g->default_interface);
 	if (!inst->interface)
-		conf_diag_error(diags, inst->where, "vrrp_instance %s: no 'interface' given",
+		conf_diag_error(diags, inst->where,
+				"vrrp_instance %s: no 'interface' given (and no default_interface)",
 				inst->name);
 	if (!inst->vrid)
 		conf_diag_error(diags, inst->where, "vrrp_instance %s: no 'virtual_router_id' given",

@@ -828,6 +828,29 @@ static void test_sync_group(void **state)
 	loaded_free(&l);
 }
 
+static void test_sync_group_names_on_one_line(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	load_ok(&l, INSTANCE("VI_1", "")
+		"vrrp_instance VI_2 {\n    interface eth1\n    virtual_router_id 52\n}\n"
+		"vrrp_sync_group G1 {\n    group { VI_1 VI_2 }\n}\n");
+	want(&l, "sync_groups.0.group", "[\"VI_1\",\"VI_2\"]");
+	loaded_free(&l);
+}
+
+static void test_default_interface_fills_instance(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	load_ok(&l, "global_defs {\n    default_interface eth7\n}\n"
+		"vrrp_instance VI_1 {\n    virtual_router_id 5\n}\n");
+	want(&l, "instances.0.interface", "\"eth7\"");
+	loaded_free(&l);
+}
+
 static void test_sync_group_errors(void **state)
 {
 	(void)state;
@@ -1165,6 +1188,8 @@ int main(void)
 		cmocka_unit_test(test_deprecated_track_file_keyword),
 		cmocka_unit_test(test_address_owner_weights),
 		cmocka_unit_test(test_sync_group),
+		cmocka_unit_test(test_sync_group_names_on_one_line),
+		cmocka_unit_test(test_default_interface_fills_instance),
 		cmocka_unit_test(test_sync_group_errors),
 		cmocka_unit_test(test_sync_group_weights_warning),
 		cmocka_unit_test(test_static_blocks),
