@@ -65,4 +65,8 @@ void conf_default_config_id(char *buf, size_t len);
  * fuzzer lowers it so that one input cannot take seconds. */
 void conf_lex_set_max_generated_lines(size_t max_lines);
 
+/* With `relative_only`, include patterns that are absolute or contain ".."
+ * are refused (an error): the fuzzer must not wander the file system. */
+void conf_lex_restrict_includes(bool relative_only);
+
 #endif
