@@ -363,7 +363,8 @@ const struct conf_keyword global_defs_general_keywords[] = {
 	GLOBAL_KW_NOT_YET("config_save_dir", "saving configurations on reload"),
 	GLOBAL_KW_NO_EFFECT("reload_check_config",
 			    "vigil always checks a new configuration before applying it"),
-	GLOBAL_KW_NOT_YET("include_check", "include failures are always reported by vigil's reader"),
+	/* Listed so the keyword is known; the reader consumes the line itself. */
+	GLOBAL_KW_NO_EFFECT("include_check", "handled by the configuration reader"),
 	GLOBAL_KW_NOT_YET("reload_time_file", "scheduled reloads"),
 	GLOBAL_KW_NOT_YET("reload_repeat", "scheduled reloads"),
 	GLOBAL_KW_NOT_YET("reload_file", "reload progress files"),
