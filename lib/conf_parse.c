@@ -52,6 +52,9 @@ static void skip_eols(struct conf_parser *p)
 }
 
 static void report(struct conf_parser *p, enum conf_level level, struct conf_where where,
+		   const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void report(struct conf_parser *p, enum conf_level level, struct conf_where where,
 		   const char *fmt, va_list ap)
 {
 	char *message;

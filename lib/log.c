@@ -58,6 +58,9 @@ static void log_console(int priority, const char *text)
 }
 
 static void log_vmsg(int priority, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void log_vmsg(int priority, const char *fmt, va_list ap)
 {
 	char text[2048];
 
