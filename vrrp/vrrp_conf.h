@@ -16,6 +16,7 @@
 #include "conf_parse.h"
 #include "conf_value.h"
 #include "vigil_config.h"
+#include "vrrp/vrrp_packet.h"
 #include "xalloc.h"
 
 #include <json-c/json.h>
@@ -85,7 +86,8 @@ struct vrrp_conf_common {
 enum vrrp_conf_state { VRRP_CONF_STATE_BACKUP, VRRP_CONF_STATE_MASTER, VRRP_CONF_STATE_COUNT };
 extern const char *const vrrp_conf_state_names[VRRP_CONF_STATE_COUNT + 1];
 
-enum vrrp_auth_type { VRRP_AUTH_NONE, VRRP_AUTH_PASS, VRRP_AUTH_AH, VRRP_AUTH_COUNT };
+/* enum vrrp_auth_type is the wire's, from vrrp_packet.h (NONE 0, PASS 1, AH 2). */
+#define VRRP_AUTH_COUNT 3
 extern const char *const vrrp_auth_type_names[VRRP_AUTH_COUNT + 1];
 
 /* Address scopes as `ip address` names them. */

@@ -1,0 +1,297 @@
+/* The runtime of one VRRP instance: life cycle, the state machine's ops
+ * and its timers.  Sending is in vrrp_instance_tx.c, receiving in
+ * vrrp_instance_rx.c, VIPs and announcements in vrrp_instance_vips.c,
+ * status in vrrp_instance_status.c, reload in vrrp_instance_reload.c. */
+#include "config.h"
+#include "vrrp/vrrp_instance_private.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+/* libuv timers take whole milliseconds while the machine asks in
+ * microseconds: durations are rounded up, so a timer never fires before
+ * the RFC's interval (at most 999 us late from rounding).  The loop's
+ * clock is refreshed before a timer is armed, so the deadline counts from
+ * now rather than from the start of the loop iteration. */
+uint64_t vrrp_instance_us_to_ms(uint64_t us)
+{
+	return (us + 999) / 1000;
+}
+
+static struct vrrp_instance *of(struct vrrp_fsm *fsm)
+{
+	return fsm->ctx;
+}
+
+static uint64_t op_now_us(struct vrrp_fsm *fsm)
+{
+	return uv_hrtime() / 1000;
+}
+
+static void op_send_advert(struct vrrp_fsm *fsm, uint8_t priority)
+{
+	vrrp_instance_send_advert(of(fsm), priority);
+}
+
+static void op_send_priority_zero(struct vrrp_fsm *fsm)
+{
+	vrrp_instance_send_advert(of(fsm), 0);
+}
+
+static void op_add_vips(struct vrrp_fsm *fsm)
+{
+	vrrp_instance_add_vips(of(fsm));
+}
+
+static void op_remove_vips(struct vrrp_fsm *fsm)
+{
+	vrrp_instance_remove_vips(of(fsm));
+}
+
+static void op_send_gratuitous(struct vrrp_fsm *fsm)
+{
+	vrrp_instance_announce_start(of(fsm));
+}
+
+static const enum vrrp_event timer_events[VRRP_TIMER_COUNT] = {
+	[VRRP_TIMER_ADVERT] = VRRP_EVENT_ADVERT_TIMER,
+	[VRRP_TIMER_MASTER_DOWN] = VRRP_EVENT_MASTER_DOWN_TIMER,
+	[VRRP_TIMER_PREEMPT_DELAY] = VRRP_EVENT_PREEMPT_DELAY_EXPIRED,
+};
+
+static void on_fsm_timer(uv_timer_t *handle)
+{
+	struct vrrp_instance *inst = handle->data;
+	enum vrrp_timer timer = (enum vrrp_timer)(handle - inst->timers);
+
+	vrrp_fsm_signal(&inst->fsm, timer_events[timer]);
+}
+
+static void op_timer_start(struct vrrp_fsm *fsm, enum vrrp_timer timer, uint64_t duration_us)
+{
+	struct vrrp_instance *inst = of(fsm);
+
+	uv_update_time(inst->rt->loop);
+	uv_timer_start(&inst->timers[timer], on_fsm_timer, vrrp_instance_us_to_ms(duration_us), 0);
+}
+
+static void op_timer_stop(struct vrrp_fsm *fsm, enum vrrp_timer timer)
+{
+	uv_timer_stop(&of(fsm)->timers[timer]);
+}
+
+/* The machine already logs every transition at info ("VRRP instance VI_1:
+ * BACKUP -> MASTER (master down timer expired)"); the hook records the
+ * wall-clock time for status. */
+static void op_state_changed(struct vrrp_fsm *fsm, const struct vrrp_transition *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	of(fsm)->transition_wall_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000;
+}
+
+static const struct vrrp_fsm_ops instance_fsm_ops = {
+	.now_us = op_now_us,
+	.send_advert = op_send_advert,
+	.send_advert_priority_zero = op_send_priority_zero,
+	.add_vips = op_add_vips,
+	.remove_vips = op_remove_vips,
+	.send_gratuitous = op_send_gratuitous,
+	.timer_start = op_timer_start,
+	.timer_stop = op_timer_stop,
+	.state_changed = op_state_changed,
+};
+
+/* ---- life cycle -------------------------------------------------------------------- */
+
+static void init_fsm(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+	struct vrrp_fsm_config fc = {
+		.name = inst->name,
+		.version = c->version.value,
+		.priority = (uint8_t)c->priority,
+		.advert_interval_us = c->advert_int.value_us,
+		.preempt = !c->nopreempt,
+		.preempt_delay_us = c->preempt_delay.value_us,
+		.primary_address = inst->src,
+		.lower_prio_no_advert = c->lower_prio_no_advert.value,
+		.higher_prio_send_advert = c->higher_prio_send_advert.value,
+	};
+
+	vrrp_fsm_init(&inst->fsm, &fc, &instance_fsm_ops, inst);
+}
+
+struct vrrp_instance *vrrp_instance_new(struct vrrp_runtime *rt,
+					const struct vrrp_instance_config *conf)
+{
+	struct vrrp_instance *inst = XNEW(struct vrrp_instance);
+
+	inst->rt = rt;
+	inst->conf = conf;
+	inst->name = xstrdup(conf->name);
+	inst->unicast = conf->unicast_peers.count > 0;
+	inst->vrid = (uint8_t)conf->vrid;
+	inst->group = conf->mcast_dst;
+	inst->rl_drop = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 5);
+	inst->rl_send = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 3);
+	inst->rl_mismatch = (struct log_ratelimit)LOG_RATELIMIT_INIT(60000, 3);
+	for (int i = 0; i < VRRP_TIMER_COUNT; i++) {
+		uv_timer_init(rt->loop, &inst->timers[i]);
+		inst->timers[i].data = inst;
+	}
+	for (int i = 0; i < VRRP_GARP_TIMERS; i++) {
+		uv_timer_init(rt->loop, &inst->garp_timers[i]);
+		inst->garp_timers[i].data = inst;
+	}
+	inst->open_handles = VRRP_TIMER_COUNT + VRRP_GARP_TIMERS;
+	init_fsm(inst);
+	return inst;
+}
+
+const char *vrrp_instance_name(const struct vrrp_instance *inst)
+{
+	return inst->name;
+}
+
+const struct vrrp_instance_config *vrrp_instance_conf(const struct vrrp_instance *inst)
+{
+	return inst->conf;
+}
+
+bool vrrp_instance_failed(const struct vrrp_instance *inst)
+{
+	return inst->error != NULL;
+}
+
+/* `err`: a negative errno to append, or 0. */
+static bool start_failed(struct vrrp_instance *inst, const char *what, int err)
+{
+	free(inst->error);
+	inst->error = err ? xasprintf("%s: %s", what, strerror(-err)) : xstrdup(what);
+	log_error("VRRP instance %s cannot start: %s", inst->name, inst->error);
+	return false;
+}
+
+/* What the configuration asks for that this engine does not do yet: said
+ * once at start, and listed in status, rather than pretended. */
+static void warn_unimplemented(const struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+	const struct vrrp_conf_common *k = &c->common;
+
+	if (c->use_vmac)
+		log_warning("VRRP instance %s: use_vmac is not implemented yet; running on %s itself",
+			    inst->name, c->interface);
+	if (k->track_interfaces.count || k->track_scripts.count || k->track_files.count ||
+	    k->track_processes.count)
+		log_warning("VRRP instance %s: tracking is not implemented yet; priority stays %u",
+			    inst->name, c->priority);
+	for (int i = 0; i < VRRP_NOTIFY_COUNT; i++)
+		if (k->notify[i])
+			log_warning("VRRP instance %s: notify scripts are not implemented yet",
+				    inst->name);
+	if (c->vroutes.count || c->vrules.count)
+		log_warning("VRRP instance %s: virtual_routes/virtual_rules are not implemented yet",
+			    inst->name);
+}
+
+static int find_source(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+
+	if (inst->unicast && c->has_unicast_src) {
+		inst->src = c->unicast_src;
+		return 0;
+	}
+	if (c->has_mcast_src) {
+		inst->src = c->mcast_src;
+		return 0;
+	}
+	return vrrp_socket_default_source(c->interface, c->family, &inst->src);
+}
+
+static bool open_socket(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+	int err = 0;
+
+	inst->sock = vrrp_socket_acquire(inst->rt->sockets, c->interface, c->family, &err);
+	if (!inst->sock)
+		return start_failed(inst, "cannot open a VRRP socket", err);
+	inst->ifindex = vrrp_socket_ifindex(inst->sock);
+	err = vrrp_socket_subscribe(inst->sock, inst->vrid, vrrp_instance_receive, inst);
+	if (err)
+		return start_failed(inst, "another instance runs this VRID on this interface", 0);
+	inst->subscribed = true;
+	if (!inst->unicast) {
+		err = vrrp_socket_join(inst->sock, &inst->group);
+		if (err)
+			return start_failed(inst, "cannot join the VRRP multicast group", err);
+		inst->joined = true;
+	}
+	return true;
+}
+
+bool vrrp_instance_start(struct vrrp_instance *inst)
+{
+	int err;
+
+	if (inst->conf->auth_type == VRRP_AUTH_AH)
+		return start_failed(inst, "AH authentication is not implemented yet", 0);
+	err = find_source(inst);
+	if (err)
+		return start_failed(inst, "no source address on the interface", err);
+	if (!open_socket(inst))
+		return false;
+	warn_unimplemented(inst);
+	init_fsm(inst);
+	vrrp_instance_setup_packet_ctx(inst);
+	vrrp_instance_remove_stale_vips(inst);
+	inst->started = true;
+	vrrp_fsm_signal(&inst->fsm, VRRP_EVENT_STARTUP);
+	return true;
+}
+
+void vrrp_instance_shutdown(struct vrrp_instance *inst)
+{
+	if (!inst->started)
+		return;
+	vrrp_fsm_signal(&inst->fsm, VRRP_EVENT_SHUTDOWN);
+	inst->started = false;
+}
+
+static void on_handle_closed(uv_handle_t *handle)
+{
+	struct vrrp_instance *inst = handle->data;
+
+	if (--inst->open_handles > 0)
+		return;
+	free(inst->error);
+	free(inst->name);
+	free(inst);
+}
+
+void vrrp_instance_free(struct vrrp_instance *inst)
+{
+	if (!inst)
+		return;
+	vrrp_instance_announce_stop(inst);
+	if (inst->sock) {
+		if (inst->subscribed)
+			vrrp_socket_unsubscribe(inst->sock, inst->vrid);
+		if (inst->joined)
+			vrrp_socket_leave(inst->sock, &inst->group);
+		vrrp_socket_release(inst->sock);
+		inst->sock = NULL;
+	}
+	for (int i = 0; i < VRRP_TIMER_COUNT; i++)
+		uv_close((uv_handle_t *)&inst->timers[i], on_handle_closed);
+	for (int i = 0; i < VRRP_GARP_TIMERS; i++)
+		uv_close((uv_handle_t *)&inst->garp_timers[i], on_handle_closed);
+}

@@ -1,0 +1,83 @@
+/* The VRRP runtime of one vrrp_instance: built from its (plain) config,
+ * it owns a state machine (vrrp_fsm.h) and carries out what the machine
+ * asks through the edges: the shared raw socket (vrrp_socket.h), netlink
+ * for the VIPs (vrrp_vip.h), gratuitous ARP / unsolicited NA
+ * (vrrp_announce.h), and libuv timers.
+ *
+ * Not implemented here yet (later work, never faked): tracking
+ * (track_interface/script/file/process), sync groups, notify scripts,
+ * VMAC, AH authentication, vrrp_strict extras, virtual routes/rules. */
+#ifndef VIGIL_VRRP_INSTANCE_H
+#define VIGIL_VRRP_INSTANCE_H
+
+#include "conf_value.h"
+#include "vrrp/vrrp_announce.h"
+#include "vrrp/vrrp_conf.h"
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <uv.h>
+
+struct vrrp_socket_set;
+struct vrrp_vip_ctx;
+
+/* What the instances of the worker share; the worker owns it. */
+struct vrrp_runtime {
+	uv_loop_t *loop;
+	struct vrrp_socket_set *sockets;
+	struct vrrp_vip_ctx *vip;           /* NULL: no netlink, VIPs cannot be set */
+	struct vrrp_announcer announcer;
+	bool have_announcer;                /* false: no GARP / NA can be sent */
+};
+
+struct vrrp_instance;
+
+/* Builds the runtime in INIT; nothing happens until start.  `conf` must
+ * stay valid until the instance is freed or reconfigured. */
+struct vrrp_instance *vrrp_instance_new(struct vrrp_runtime *rt,
+					const struct vrrp_instance_config *conf);
+
+/* Removes VIPs a previous run may have left, opens and joins the socket,
+ * then feeds STARTUP.  False (logged, and shown in status as "error")
+ * when the instance cannot run; it stays in INIT. */
+bool vrrp_instance_start(struct vrrp_instance *inst);
+
+/* SHUTDOWN: a master sends priority 0 and removes its VIPs.  The state
+ * becomes STOP.  Safe on an instance that never started. */
+void vrrp_instance_shutdown(struct vrrp_instance *inst);
+
+/* Closes the handles; the memory goes once libuv has closed them. */
+void vrrp_instance_free(struct vrrp_instance *inst);
+
+const char *vrrp_instance_name(const struct vrrp_instance *inst);
+/* The configuration it runs. */
+const struct vrrp_instance_config *vrrp_instance_conf(const struct vrrp_instance *inst);
+/* vrrp_instance_start() failed: it never ran. */
+bool vrrp_instance_failed(const struct vrrp_instance *inst);
+
+/* The instance's object in `vigilctl status --json`. */
+json_object *vrrp_instance_status_json(const struct vrrp_instance *inst);
+
+/* Reload: how an instance moves from config `a` to config `b`. */
+enum vrrp_instance_change {
+	VRRP_CHANGE_NONE,           /* nothing the runtime uses differs */
+	VRRP_CHANGE_IN_PLACE,       /* vrrp_instance_reconfigure() applies it */
+	VRRP_CHANGE_RECREATE,       /* shut down, then a new instance */
+};
+extern const char *const vrrp_instance_change_names[];
+enum vrrp_instance_change vrrp_instance_config_diff(const struct vrrp_instance_config *a,
+						    const struct vrrp_instance_config *b);
+/* Points the instance at `conf` (which diff said is NONE or IN_PLACE
+ * from the current one) and applies what changed. */
+void vrrp_instance_reconfigure(struct vrrp_instance *inst,
+			       const struct vrrp_instance_config *conf);
+
+/* The VIP monitor saw `addr` leave interface `ifindex`: a MASTER puts
+ * its own VIP back and says so at warning. */
+void vrrp_instance_address_removed(struct vrrp_instance *inst, int ifindex,
+				   const struct vigil_addr *addr);
+/* Notifications were lost: a MASTER checks every VIP and restores any
+ * missing. */
+void vrrp_instance_check_vips(struct vrrp_instance *inst);
+
+#endif

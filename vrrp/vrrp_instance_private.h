@@ -1,0 +1,76 @@
+/* Shared between the vrrp_instance*.c files only. */
+#ifndef VIGIL_VRRP_INSTANCE_PRIVATE_H
+#define VIGIL_VRRP_INSTANCE_PRIVATE_H
+
+#include "vrrp/vrrp_instance.h"
+#include "vrrp/vrrp_fsm.h"
+#include "vrrp/vrrp_socket.h"
+#include "log.h"
+
+#include "vrrp/vrrp_packet.h"
+
+/* Drops decided by the instance rather than the codec. */
+enum vrrp_instance_drop {
+	VRRP_DROP_NOT_FROM_PEER,        /* unicast: source is not a unicast_peer */
+	VRRP_DROP_INTERVAL_MISMATCH,    /* v2: interval differs (RFC 3768 7.1) */
+	VRRP_DROP_WE_ARE_OWNER,         /* we have priority 255 (RFC 5798 7.1) */
+	VRRP_DROP_COUNT
+};
+extern const char *const vrrp_instance_drop_names[VRRP_DROP_COUNT];
+
+/* The announcements after becoming master (keepalived's GARP keywords):
+ * a burst of garp_master_repeat rounds at once, another after
+ * garp_master_delay, and garp_master_refresh_repeat rounds every
+ * garp_master_refresh.  Rounds of a burst are paced by garp_interval
+ * (IPv4) / gna_interval (IPv6). */
+enum vrrp_garp_timer { VRRP_GARP_PACE, VRRP_GARP_DELAY, VRRP_GARP_REFRESH, VRRP_GARP_TIMERS };
+
+struct vrrp_instance {
+	struct vrrp_runtime *rt;
+	const struct vrrp_instance_config *conf;
+	char *name;                         /* the FSM's log name (it keeps a pointer) */
+	struct vrrp_fsm fsm;
+	bool started;
+	char *error;                        /* why it could not start; NULL: none */
+
+	struct vrrp_socket *sock;
+	int ifindex;
+	uint8_t vrid;
+	bool unicast;                       /* unicast_peer given */
+	struct vigil_addr group;            /* multicast: the group joined */
+	bool subscribed, joined;
+	struct vigil_addr src;              /* what we send from: our primary address */
+	struct vrrp_packet_ctx pctx;
+
+	uv_timer_t timers[VRRP_TIMER_COUNT];
+	uv_timer_t garp_timers[VRRP_GARP_TIMERS];
+	unsigned garp_rounds_left;          /* of the burst being paced */
+	unsigned open_handles;              /* closed one by one before the free */
+	bool vips_installed;                /* we added the VIPs and have not removed them */
+
+	uint64_t transition_wall_us;        /* realtime of the last transition */
+	uint64_t drops[VRRP_RX_VERDICT_COUNT];
+	uint64_t instance_drops[VRRP_DROP_COUNT];
+	uint64_t addr_list_mismatch;        /* counted and logged, not dropped */
+	uint64_t send_errors, vip_errors, vips_restored, gratuitous_sent;
+	struct log_ratelimit rl_drop, rl_send, rl_mismatch;
+};
+
+/* vrrp_instance_tx.c */
+void vrrp_instance_setup_packet_ctx(struct vrrp_instance *inst);
+void vrrp_instance_send_advert(struct vrrp_instance *inst, uint8_t priority);
+
+/* vrrp_instance_rx.c */
+vrrp_socket_rx_fn vrrp_instance_receive;
+
+/* vrrp_instance_vips.c */
+void vrrp_instance_add_vips(struct vrrp_instance *inst);
+void vrrp_instance_remove_vips(struct vrrp_instance *inst);
+void vrrp_instance_remove_stale_vips(struct vrrp_instance *inst);
+void vrrp_instance_announce_start(struct vrrp_instance *inst);
+void vrrp_instance_announce_stop(struct vrrp_instance *inst);
+
+/* Round up to whole milliseconds for libuv; see vrrp_instance.c. */
+uint64_t vrrp_instance_us_to_ms(uint64_t us);
+
+#endif

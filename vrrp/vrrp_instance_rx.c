@@ -1,0 +1,165 @@
+/* The receive path of an instance: the codec's verdict, the instance's
+ * own checks (unicast peers, RFC mismatch rules), then ADVERT_RECEIVED.
+ * Every drop is counted by reason and logged, rate-limited, at warning
+ * with the sender's address: bad packets are a peer's problem, never
+ * fatal. */
+#include "config.h"
+#include "vrrp/vrrp_instance_private.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+const char *const vrrp_instance_drop_names[VRRP_DROP_COUNT] = {
+	[VRRP_DROP_NOT_FROM_PEER] = "not_from_peer",
+	[VRRP_DROP_INTERVAL_MISMATCH] = "interval_mismatch",
+	[VRRP_DROP_WE_ARE_OWNER] = "we_are_owner",
+};
+
+static const char *const instance_drop_descriptions[VRRP_DROP_COUNT] = {
+	[VRRP_DROP_NOT_FROM_PEER] = "the source is not a configured unicast_peer",
+	[VRRP_DROP_INTERVAL_MISMATCH] = "the advert interval differs from ours (VRRPv2)",
+	[VRRP_DROP_WE_ARE_OWNER] = "we own the addresses (priority 255)",
+};
+
+static void log_drop(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
+		     const char *why)
+{
+	char from[VIGIL_ADDR_STRLEN];
+
+	log_ratelimited(&inst->rl_drop, LOG_WARNING,
+			"VRRP instance %s: packet from %s dropped: %s", inst->name,
+			vigil_addr_to_string(&pkt->src, from, sizeof(from)), why);
+}
+
+static void drop_verdict(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
+			 enum vrrp_rx_verdict verdict)
+{
+	inst->drops[verdict]++;
+	log_drop(inst, pkt, vrrp_rx_verdict_descriptions[verdict]);
+}
+
+static void drop_instance(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
+			  enum vrrp_instance_drop why)
+{
+	inst->instance_drops[why]++;
+	log_drop(inst, pkt, instance_drop_descriptions[why]);
+}
+
+static void ip_of(const struct vigil_addr *a, union vrrp_ip *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (a->family == AF_INET)
+		out->v4 = a->u.v4;
+	else
+		out->v6 = a->u.v6;
+}
+
+/* IPv6 delivers the message alone; what the header said comes from the
+ * kernel's ancillary data.  A missing hop limit reads as 0 and fails the
+ * TTL check rather than passing it. */
+static void ipv6_meta(const struct vrrp_rx_packet *pkt, struct vrrp_rx_meta *meta)
+{
+	memset(meta, 0, sizeof(*meta));
+	meta->ep.family = AF_INET6;
+	ip_of(&pkt->src, &meta->ep.src);
+	ip_of(&pkt->dst, &meta->ep.dst);
+	meta->ttl = pkt->hop_limit >= 0 && pkt->hop_limit <= 255 ? (uint8_t)pkt->hop_limit : 0;
+	meta->dst_multicast = IN6_IS_ADDR_MULTICAST(&pkt->dst.u.v6);
+	meta->protocol = VRRP_IPPROTO;
+}
+
+static bool from_a_peer(const struct vrrp_instance *inst, const struct vigil_addr *src)
+{
+	const struct ptr_array *peers = &inst->conf->unicast_peers;
+
+	for (size_t i = 0; i < peers->count; i++)
+		if (vigil_addr_equal(&((const struct vrrp_unicast_peer_config *)peers->items[i])->addr,
+				     src))
+			return true;
+	return false;
+}
+
+/* The addresses we advertise, to compare with what a peer advertises. */
+static uint16_t expected_addrs(const struct vrrp_instance *inst, union vrrp_ip *addrs)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+	uint16_t n = 0;
+
+	for (size_t i = 0; i < c->vips.count && n < VRRP_MAX_ADDRS; i++) {
+		const struct vrrp_ipaddress_config *ip = c->vips.items[i];
+
+		if (ip->addr.family == c->family)
+			ip_of(&ip->addr, &addrs[n++]);
+	}
+	return n;
+}
+
+/* RFC 3768 7.1 / RFC 5798 7.1 beyond the codec.  An address list that
+ * differs is counted and logged but kept, as keepalived does (a peer
+ * mid-reload differs for a moment); false: drop. */
+static bool instance_accepts(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
+			     const struct vrrp_advert *adv)
+{
+	static union vrrp_ip addrs[VRRP_MAX_ADDRS];
+	const struct vrrp_instance_config *c = inst->conf;
+	struct vrrp_expect expect = {
+		.vrid = inst->vrid, .version = (uint8_t)c->version.value,
+		.interval = (uint16_t)vrrp_interval_to_wire(c->version.value, c->advert_int.value_us),
+		.we_are_owner = c->priority == 255, .family = c->family, .addrs = addrs,
+	};
+	unsigned mismatch;
+	char from[VIGIL_ADDR_STRLEN];
+
+	expect.naddrs = expected_addrs(inst, addrs);
+	mismatch = vrrp_advert_check_against(adv, &expect);
+	if (mismatch & VRRP_MISMATCH_WE_ARE_OWNER) {
+		drop_instance(inst, pkt, VRRP_DROP_WE_ARE_OWNER);
+		return false;
+	}
+	if ((mismatch & VRRP_MISMATCH_INTERVAL) && adv->version == 2) {
+		drop_instance(inst, pkt, VRRP_DROP_INTERVAL_MISMATCH);
+		return false;
+	}
+	if ((mismatch & VRRP_MISMATCH_ADDRS) && !c->skip_check_adv_addr.value) {
+		inst->addr_list_mismatch++;
+		log_ratelimited(&inst->rl_mismatch, LOG_WARNING,
+				"VRRP instance %s: advert from %s lists other addresses than ours "
+				"(kept; %llu so far)", inst->name,
+				vigil_addr_to_string(&pkt->src, from, sizeof(from)),
+				(unsigned long long)inst->addr_list_mismatch);
+	}
+	return true;
+}
+
+void vrrp_instance_receive(void *data, const struct vrrp_rx_packet *pkt)
+{
+	static struct vrrp_advert adv;          /* 4 KB: not on the stack */
+	struct vrrp_instance *inst = data;
+	struct vrrp_rx_meta meta;
+	enum vrrp_rx_verdict verdict;
+	struct vrrp_advert_info info;
+
+	if (!inst->started)
+		return;
+	if (pkt->family == AF_INET) {
+		verdict = vrrp_packet_parse_ipv4(pkt->data, pkt->len, &inst->pctx, &adv, &meta);
+	} else {
+		ipv6_meta(pkt, &meta);
+		verdict = vrrp_packet_parse(pkt->data, pkt->len, &meta, &inst->pctx, &adv);
+	}
+	if (verdict != VRRP_RX_OK) {
+		drop_verdict(inst, pkt, verdict);
+		return;
+	}
+	if (inst->unicast && !from_a_peer(inst, &pkt->src)) {
+		drop_instance(inst, pkt, VRRP_DROP_NOT_FROM_PEER);
+		return;
+	}
+	if (!instance_accepts(inst, pkt, &adv))
+		return;
+	info = (struct vrrp_advert_info){
+		.priority = adv.priority, .interval_us = vrrp_advert_interval_us(&adv),
+		.source = pkt->src,
+	};
+	vrrp_fsm_advert(&inst->fsm, &info);
+}

@@ -1,0 +1,144 @@
+/* An instance as `vigilctl status --json` shows it.  Names come from the
+ * same tables the log uses (states, transition reasons, drop verdicts). */
+#include "config.h"
+#include "vrrp/vrrp_instance_private.h"
+
+#include <time.h>
+
+static void add(json_object *o, const char *key, json_object *value)
+{
+	json_object_object_add(o, key, value);
+}
+
+static json_object *u64(uint64_t v)
+{
+	return json_object_new_int64((int64_t)v);
+}
+
+static json_object *addr_json(const struct vigil_addr *a)
+{
+	char buf[VIGIL_ADDR_STRLEN];
+
+	return json_object_new_string(vigil_addr_to_string(a, buf, sizeof(buf)));
+}
+
+/* "2024-05-01T12:00:00.123Z" */
+static json_object *iso8601(uint64_t wall_us)
+{
+	char buf[40], out[48];
+	time_t secs = (time_t)(wall_us / 1000000u);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, sizeof(out), "%s.%03uZ", buf, (unsigned)(wall_us % 1000000u / 1000u));
+	return json_object_new_string(out);
+}
+
+static json_object *transition_json(const struct vrrp_instance *inst)
+{
+	const struct vrrp_transition *t = &inst->fsm.last_transition;
+	json_object *o;
+
+	if (t->time_us == 0)
+		return NULL;
+	o = json_object_new_object();
+	add(o, "time", iso8601(inst->transition_wall_us));
+	add(o, "reason", json_object_new_string(vrrp_transition_reason_name(t->reason)));
+	add(o, "from", json_object_new_string(vrrp_state_name(t->from)));
+	add(o, "to", json_object_new_string(vrrp_state_name(t->to)));
+	return o;
+}
+
+static json_object *drops_json(const struct vrrp_instance *inst)
+{
+	json_object *o = json_object_new_object();
+
+	for (int v = VRRP_RX_OK + 1; v < VRRP_RX_VERDICT_COUNT; v++)
+		add(o, vrrp_rx_verdict_name((enum vrrp_rx_verdict)v), u64(inst->drops[v]));
+	for (int d = 0; d < VRRP_DROP_COUNT; d++)
+		add(o, vrrp_instance_drop_names[d], u64(inst->instance_drops[d]));
+	return o;
+}
+
+static json_object *stats_json(const struct vrrp_instance *inst)
+{
+	const struct vrrp_stats *s = &inst->fsm.stats;
+	json_object *o = json_object_new_object();
+
+	add(o, "adverts_sent", u64(s->adverts_sent));
+	add(o, "adverts_received", u64(s->adverts_received));
+	add(o, "became_master", u64(s->became_master));
+	add(o, "released_master", u64(s->released_master));
+	add(o, "priority_zero_sent", u64(s->priority_zero_sent));
+	add(o, "priority_zero_received", u64(s->priority_zero_received));
+	add(o, "address_list_mismatch", u64(inst->addr_list_mismatch));
+	add(o, "send_errors", u64(inst->send_errors));
+	add(o, "vip_errors", u64(inst->vip_errors));
+	add(o, "vips_restored", u64(inst->vips_restored));
+	add(o, "gratuitous_sent", u64(inst->gratuitous_sent));
+	add(o, "drops", drops_json(inst));
+	return o;
+}
+
+static json_object *vips_json(const struct vrrp_instance *inst)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < inst->conf->vips.count; i++) {
+		struct vigil_addr ad = ((const struct vrrp_ipaddress_config *)
+					inst->conf->vips.items[i])->addr;
+
+		ad.has_prefix = true;
+		json_object_array_add(a, addr_json(&ad));
+	}
+	return a;
+}
+
+/* Features the configuration uses that this engine does not run yet. */
+static json_object *unimplemented_json(const struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+	const struct vrrp_conf_common *k = &c->common;
+	json_object *a = json_object_new_array();
+	bool notify = false;
+
+	for (int i = 0; i < VRRP_NOTIFY_COUNT; i++)
+		notify |= k->notify[i] != NULL;
+	if (c->use_vmac)
+		json_object_array_add(a, json_object_new_string("use_vmac"));
+	if (k->track_interfaces.count || k->track_scripts.count || k->track_files.count ||
+	    k->track_processes.count)
+		json_object_array_add(a, json_object_new_string("tracking"));
+	if (notify)
+		json_object_array_add(a, json_object_new_string("notify"));
+	if (c->vroutes.count || c->vrules.count)
+		json_object_array_add(a, json_object_new_string("virtual_routes_rules"));
+	return a;
+}
+
+json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+	const struct vrrp_fsm *fsm = &inst->fsm;
+	json_object *o = json_object_new_object();
+
+	add(o, "name", json_object_new_string(inst->name));
+	add(o, "state", json_object_new_string(vrrp_state_name(fsm->state)));
+	add(o, "vrid", json_object_new_int(inst->vrid));
+	add(o, "interface", json_object_new_string(c->interface));
+	add(o, "version", json_object_new_int((int)c->version.value));
+	add(o, "priority", json_object_new_int((int)c->priority));
+	add(o, "effective_priority", json_object_new_int(fsm->effective_priority));
+	add(o, "master_address", fsm->has_master_address ? addr_json(&fsm->master_address) : NULL);
+	add(o, "source_address", inst->src.family ? addr_json(&inst->src) : NULL);
+	add(o, "mode", json_object_new_string(inst->unicast ? "unicast" : "multicast"));
+	add(o, "vips", vips_json(inst));
+	add(o, "advert_interval_us", u64(c->advert_int.value_us));
+	add(o, "master_down_interval_us", u64(fsm->master_down_interval_us));
+	add(o, "last_transition", transition_json(inst));
+	add(o, "stats", stats_json(inst));
+	add(o, "error", inst->error ? json_object_new_string(inst->error) : NULL);
+	add(o, "not_implemented", unimplemented_json(inst));
+	return o;
+}

@@ -1,0 +1,268 @@
+/* An instance's virtual addresses (virtual_ipaddress and
+ * virtual_ipaddress_excluded): added on becoming master, removed on
+ * leaving, removed at start-up if a previous run left them, put back when
+ * removed behind our back while master; and the gratuitous ARP /
+ * unsolicited NA announcements that follow becoming master. */
+#include "config.h"
+#include "vrrp/vrrp_instance_private.h"
+#include "vrrp/vrrp_vip.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+typedef void vip_fn(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip);
+
+/* Calls fn for every VIP, advertised ones first, then excluded ones. */
+static void for_each_vip(struct vrrp_instance *inst, vip_fn *fn)
+{
+	const struct ptr_array *lists[] = { &inst->conf->vips, &inst->conf->evips };
+
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->count; i++)
+			fn(inst, lists[l]->items[i]);
+}
+
+static const char *vip_text(const struct vrrp_ipaddress_config *ip, char *buf, size_t len)
+{
+	struct vigil_addr a = ip->addr;
+
+	a.has_prefix = true;
+	return vigil_addr_to_string(&a, buf, len);
+}
+
+static void vip_failed(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip,
+		       const char *what, int rc)
+{
+	char text[VIGIL_ADDR_STRLEN];
+
+	inst->vip_errors++;
+	log_error("VRRP instance %s: cannot %s %s: %s", inst->name, what,
+		  vip_text(ip, text, sizeof(text)), strerror(-rc));
+}
+
+static bool have_netlink(struct vrrp_instance *inst)
+{
+	if (inst->rt->vip)
+		return true;
+	inst->vip_errors++;
+	log_error("VRRP instance %s: no netlink socket; virtual addresses cannot be changed",
+		  inst->name);
+	return false;
+}
+
+static void add_one(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	int rc = vrrp_vip_add(inst->rt->vip, ip, inst->ifindex);
+
+	if (rc < 0)
+		vip_failed(inst, ip, "add", rc);
+}
+
+static void del_one(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	int rc = vrrp_vip_del(inst->rt->vip, ip, inst->ifindex);
+
+	if (rc < 0)
+		vip_failed(inst, ip, "remove", rc);
+}
+
+/* 1: on its interface, 0: not, <0: cannot tell. */
+static int vip_present(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	int ifindex = vrrp_vip_ifindex(ip, inst->ifindex);
+
+	return ifindex < 0 ? ifindex : vrrp_vip_present(inst->rt->vip, ifindex, &ip->addr);
+}
+
+void vrrp_instance_add_vips(struct vrrp_instance *inst)
+{
+	inst->vips_installed = true;
+	if (have_netlink(inst))
+		for_each_vip(inst, add_one);
+}
+
+/* The flag goes first: the monitor's reports of these removals are ours. */
+void vrrp_instance_remove_vips(struct vrrp_instance *inst)
+{
+	inst->vips_installed = false;
+	vrrp_instance_announce_stop(inst);
+	if (have_netlink(inst))
+		for_each_vip(inst, del_one);
+}
+
+static void del_stale(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	char text[VIGIL_ADDR_STRLEN];
+
+	if (vip_present(inst, ip) != 1)
+		return;
+	log_notice("VRRP instance %s: removing %s, left by an earlier run", inst->name,
+		   vip_text(ip, text, sizeof(text)));
+	del_one(inst, ip);
+}
+
+/* Before start-up: an address only a master may hold must not survive a
+ * crash or kill -9 of the previous vigild. */
+void vrrp_instance_remove_stale_vips(struct vrrp_instance *inst)
+{
+	if (inst->rt->vip)
+		for_each_vip(inst, del_stale);
+}
+
+/* ---- announcements ----------------------------------------------------------------- */
+
+static void announce_one(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	struct vrrp_announce_if ifc;
+	char text[VIGIL_ADDR_STRLEN];
+	int ifindex = vrrp_vip_ifindex(ip, inst->ifindex);
+	int rc = ifindex < 0 ? ifindex : vrrp_announce_if_lookup(ifindex, &ifc);
+
+	if (rc == 0)
+		rc = ip->addr.family == AF_INET
+			? vrrp_announce_garp(&inst->rt->announcer, &ifc, ip->addr.u.v4)
+			: vrrp_announce_na(&inst->rt->announcer, &ifc, &ip->addr.u.v6);
+	if (rc == 0) {
+		inst->gratuitous_sent++;
+		return;
+	}
+	inst->send_errors++;
+	log_ratelimited(&inst->rl_send, LOG_WARNING, "VRRP instance %s: cannot announce %s: %s",
+			inst->name, vip_text(ip, text, sizeof(text)), strerror(-rc));
+}
+
+static void announce_round(struct vrrp_instance *inst)
+{
+	if (inst->rt->have_announcer)
+		for_each_vip(inst, announce_one);
+}
+
+static uint64_t pace_us(const struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+
+	return c->family == AF_INET6 ? c->gna_interval.value_us : c->garp_interval.value_us;
+}
+
+static void on_garp_timer(uv_timer_t *handle);
+
+/* Sends the rounds owed: all at once when no interval paces them, else
+ * one now and the next when the pace timer fires. */
+static void announce_rounds(struct vrrp_instance *inst)
+{
+	uint64_t pace = pace_us(inst);
+
+	while (inst->garp_rounds_left > 0) {
+		inst->garp_rounds_left--;
+		announce_round(inst);
+		if (pace > 0 && inst->garp_rounds_left > 0) {
+			uv_timer_start(&inst->garp_timers[VRRP_GARP_PACE], on_garp_timer,
+				       vrrp_instance_us_to_ms(pace), 0);
+			return;
+		}
+	}
+}
+
+/* A burst of `rounds` more, joining one being paced. */
+static void announce_burst(struct vrrp_instance *inst, uint32_t rounds)
+{
+	bool pacing = uv_is_active((uv_handle_t *)&inst->garp_timers[VRRP_GARP_PACE]);
+
+	inst->garp_rounds_left += rounds ? rounds : 1;
+	if (!pacing)
+		announce_rounds(inst);
+}
+
+static void on_garp_timer(uv_timer_t *handle)
+{
+	struct vrrp_instance *inst = handle->data;
+	const struct vrrp_instance_config *c = inst->conf;
+
+	if (inst->fsm.state != VRRP_STATE_MASTER)
+		return;
+	if (handle == &inst->garp_timers[VRRP_GARP_PACE])
+		announce_rounds(inst);
+	else if (handle == &inst->garp_timers[VRRP_GARP_DELAY])
+		announce_burst(inst, c->garp_master_repeat.value);
+	else
+		announce_burst(inst, c->garp_master_refresh_repeat.value);
+}
+
+/* Becoming master: the first round goes out now, within the transition;
+ * garp_master_delay brings a second burst, garp_master_refresh a burst
+ * every period while master. */
+void vrrp_instance_announce_start(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+	uint64_t delay = c->garp_master_delay.value_us, refresh = c->garp_master_refresh.value_us;
+
+	vrrp_instance_announce_stop(inst);
+	announce_burst(inst, c->garp_master_repeat.value);
+	if (delay > 0)
+		uv_timer_start(&inst->garp_timers[VRRP_GARP_DELAY], on_garp_timer,
+			       vrrp_instance_us_to_ms(delay), 0);
+	if (refresh > 0) {
+		uint64_t ms = vrrp_instance_us_to_ms(refresh);
+
+		uv_timer_start(&inst->garp_timers[VRRP_GARP_REFRESH], on_garp_timer, ms, ms);
+	}
+}
+
+void vrrp_instance_announce_stop(struct vrrp_instance *inst)
+{
+	inst->garp_rounds_left = 0;
+	for (int i = 0; i < VRRP_GARP_TIMERS; i++)
+		uv_timer_stop(&inst->garp_timers[i]);
+}
+
+/* ---- addresses removed behind our back ---------------------------------------------- */
+
+static void restore(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	char text[VIGIL_ADDR_STRLEN];
+
+	log_warning("VRRP instance %s: %s was removed behind our back; putting it back",
+		    inst->name, vip_text(ip, text, sizeof(text)));
+	inst->vips_restored++;
+	add_one(inst, ip);
+	announce_one(inst, ip);
+}
+
+static bool owns_vips(const struct vrrp_instance *inst)
+{
+	return inst->started && inst->vips_installed && inst->rt->vip &&
+	       inst->fsm.state == VRRP_STATE_MASTER;
+}
+
+/* A notification may be stale (our own removal as we left MASTER, seen
+ * after we came back): only an address that is missing now is restored. */
+void vrrp_instance_address_removed(struct vrrp_instance *inst, int ifindex,
+				   const struct vigil_addr *addr)
+{
+	const struct ptr_array *lists[] = { &inst->conf->vips, &inst->conf->evips };
+
+	if (!owns_vips(inst))
+		return;
+	for (size_t l = 0; l < 2; l++) {
+		for (size_t i = 0; i < lists[l]->count; i++) {
+			const struct vrrp_ipaddress_config *ip = lists[l]->items[i];
+
+			if (vigil_addr_equal(&ip->addr, addr) &&
+			    vrrp_vip_ifindex(ip, inst->ifindex) == ifindex &&
+			    vip_present(inst, ip) == 0)
+				restore(inst, ip);
+		}
+	}
+}
+
+static void restore_if_missing(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	if (vip_present(inst, ip) == 0)
+		restore(inst, ip);
+}
+
+void vrrp_instance_check_vips(struct vrrp_instance *inst)
+{
+	if (owns_vips(inst))
+		for_each_vip(inst, restore_if_missing);
+}
