@@ -1,0 +1,1 @@
+"""Helpers for vigil's network tier: namespaces, daemons, captures, waits."""
