@@ -3,6 +3,7 @@
  * `vigilctl status` view of the virtual servers. */
 #include "config.h"
 #include "check_conf_tables.h"
+#include "json_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,18 +12,6 @@
 static void add(json_object *o, const char *key, json_object *v)
 {
 	json_object_object_add(o, key, v);
-}
-
-static json_object *str_or_null(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *addr_json(const struct vigil_addr *a)
-{
-	char buf[VIGIL_ADDR_STRLEN];
-
-	return json_object_new_string(vigil_addr_to_string(a, buf, sizeof(buf)));
 }
 
 static json_object *seconds_json(uint64_t us)
@@ -62,9 +51,9 @@ static json_object *script_json(const struct check_script *s)
 	if (!s)
 		return NULL;
 	o = json_object_new_object();
-	add(o, "command", str_or_null(s->command));
-	add(o, "user", str_or_null(s->user));
-	add(o, "group", str_or_null(s->group));
+	add(o, "command", json_string_or_null(s->command));
+	add(o, "user", json_string_or_null(s->user));
+	add(o, "group", json_string_or_null(s->group));
 	return o;
 }
 
@@ -77,7 +66,7 @@ static json_object *fwd_json(const struct check_fwd *f)
 		add(o, "tunnel_type", json_object_new_string(check_tunnel_type_names[f->tunnel]));
 		if (f->tunnel == CHECK_TUN_GUE)
 			add(o, "tunnel_port", json_object_new_int(f->tunnel_port));
-		add(o, "checksum", str_or_null(check_tunnel_csum_names[f->csum]));
+		add(o, "checksum", json_string_or_null(check_tunnel_csum_names[f->csum]));
 	}
 	return o;
 }
@@ -126,8 +115,8 @@ static json_object *url_json(const struct check_url_config *u)
 	json_object *o = json_object_new_object(), *codes = json_object_new_array();
 	char buf[16];
 
-	add(o, "path", str_or_null(u->path));
-	add(o, "digest", str_or_null(u->digest));
+	add(o, "path", json_string_or_null(u->path));
+	add(o, "digest", json_string_or_null(u->digest));
 	for (size_t i = 0; i < u->n_status; i++) {
 		if (u->status[i].low == u->status[i].high)
 			snprintf(buf, sizeof(buf), "%u", u->status[i].low);
@@ -138,8 +127,8 @@ static json_object *url_json(const struct check_url_config *u)
 	if (u->n_status == 0)
 		json_object_array_add(codes, json_object_new_string("200-299"));
 	add(o, "status_code", codes);
-	add(o, "virtualhost", str_or_null(u->virtualhost));
-	add(o, "regex", str_or_null(u->regex));
+	add(o, "virtualhost", json_string_or_null(u->virtualhost));
+	add(o, "regex", json_string_or_null(u->regex));
 	add(o, "regex_no_match", json_object_new_boolean(u->regex_no_match));
 	add(o, "regex_options", names_json(u->regex_options, check_regex_option_names));
 	if (u->regex_stack_max) {
@@ -154,11 +143,11 @@ static json_object *url_json(const struct check_url_config *u)
 static void connection_json(json_object *o, const struct check_checker_config *c)
 {
 	if (c->has_connect_ip)
-		add(o, "connect_ip", addr_json(&c->connect_ip));
+		add(o, "connect_ip", json_vigil_addr(&c->connect_ip));
 	if (c->has_connect_port)
 		add(o, "connect_port", json_object_new_int(c->connect_port));
 	if (c->has_bindto)
-		add(o, "bindto", addr_json(&c->bindto));
+		add(o, "bindto", json_vigil_addr(&c->bindto));
 	if (c->has_bind_port)
 		add(o, "bind_port", json_object_new_int(c->bind_port));
 	if (c->bind_if)
@@ -187,7 +176,7 @@ static void smtp_json(json_object *o, const struct check_checker_config *c)
 {
 	json_object *hosts = json_object_new_array();
 
-	add(o, "helo_name", str_or_null(c->smtp.helo_name));
+	add(o, "helo_name", json_string_or_null(c->smtp.helo_name));
 	for (size_t i = 0; i < c->smtp.hosts.count; i++)
 		json_object_array_add(hosts, checker_json(c->smtp.hosts.items[i]));
 	add(o, "hosts", hosts);
@@ -208,9 +197,9 @@ static void misc_json(json_object *o, const struct check_checker_config *c)
 {
 	const struct check_script *s = c->misc.path;
 
-	add(o, "misc_path", str_or_null(s ? s->command : NULL));
-	add(o, "user", str_or_null(s ? s->user : NULL));
-	add(o, "group", str_or_null(s ? s->group : NULL));
+	add(o, "misc_path", json_string_or_null(s ? s->command : NULL));
+	add(o, "user", json_string_or_null(s ? s->user : NULL));
+	add(o, "group", json_string_or_null(s ? s->group : NULL));
 	add(o, "misc_timeout", c->misc.timeout_us ? seconds_json(c->misc.timeout_us) : NULL);
 	add(o, "misc_dynamic", json_object_new_boolean(c->misc.dynamic));
 }
@@ -236,7 +225,7 @@ static void type_json(json_object *o, const struct check_checker_config *c)
 		misc_json(o, c);
 		break;
 	case CHECK_TYPE_FILE:
-		add(o, "track_file", str_or_null(c->file.track_file));
+		add(o, "track_file", json_string_or_null(c->file.track_file));
 		add(o, "dynamic", json_object_new_boolean(c->file.dynamic));
 		add(o, "weight", c->file.weight_set ? json_object_new_int(c->file.weight) : NULL);
 		add(o, "reverse", json_object_new_boolean(c->file.reverse));
@@ -277,7 +266,7 @@ static json_object *effective_json(const struct check_vs_config *vs,
 
 static void server_address_json(json_object *o, const struct check_rs_config *rs)
 {
-	add(o, "address", addr_json(&rs->addr));
+	add(o, "address", json_vigil_addr(&rs->addr));
 	add(o, "port", rs->has_port ? json_object_new_int(rs->port) : NULL);
 }
 
@@ -294,7 +283,7 @@ static json_object *rs_json(const struct check_vs_config *vs, const struct check
 	add(o, "uthreshold", json_object_new_int64(rs->uthreshold));
 	add(o, "lthreshold", json_object_new_int64(rs->lthreshold));
 	add(o, "smtp_alert", rs->smtp_alert_set ? json_object_new_boolean(rs->smtp_alert) : NULL);
-	add(o, "snmp_name", str_or_null(rs->snmp_name));
+	add(o, "snmp_name", json_string_or_null(rs->snmp_name));
 	defaults_json(o, &rs->defaults);
 	for (size_t i = 0; i < rs->checkers.count; i++) {
 		json_object *c = checker_json(rs->checkers.items[i]);
@@ -322,11 +311,11 @@ static json_object *sorry_json(const struct check_vs_config *vs)
 /* address/port, fwmark or group: the others are null. */
 static void vs_target_json(json_object *o, const struct check_vs_config *vs)
 {
-	add(o, "address", vs->kind == CHECK_VS_ADDR ? addr_json(&vs->addr) : NULL);
+	add(o, "address", vs->kind == CHECK_VS_ADDR ? json_vigil_addr(&vs->addr) : NULL);
 	add(o, "port", vs->kind == CHECK_VS_ADDR && vs->has_port ?
 	    json_object_new_int(vs->port) : NULL);
 	add(o, "fwmark", vs->kind == CHECK_VS_FWMARK ? json_object_new_int64(vs->fwmark) : NULL);
-	add(o, "group", str_or_null(vs->kind == CHECK_VS_GROUP ? vs->group : NULL));
+	add(o, "group", json_string_or_null(vs->kind == CHECK_VS_GROUP ? vs->group : NULL));
 	add(o, "protocol", json_object_new_string(check_protocol_names[vs->protocol]));
 	add(o, "scheduler", json_object_new_string(check_sched_names[vs->sched]));
 }
@@ -343,7 +332,7 @@ static void vs_persistence_json(json_object *o, const struct check_vs_config *vs
 		add(g, "prefix", json_object_new_int(vs->granularity_prefix));
 	}
 	add(o, "persistence_granularity", g);
-	add(o, "persistence_engine", str_or_null(vs->persistence_engine));
+	add(o, "persistence_engine", json_string_or_null(vs->persistence_engine));
 }
 
 static json_object *vs_json(const struct check_vs_config *vs)
@@ -360,7 +349,7 @@ static json_object *vs_json(const struct check_vs_config *vs)
 	add(o, "ha_suspend", json_object_new_boolean(vs->ha_suspend));
 	add(o, "omega", json_object_new_boolean(vs->omega));
 	add(o, "smtp_alert", vs->smtp_alert_set ? json_object_new_boolean(vs->smtp_alert) : NULL);
-	add(o, "snmp_name", str_or_null(vs->snmp_name));
+	add(o, "snmp_name", json_string_or_null(vs->snmp_name));
 	add(o, "quorum", json_object_new_int64(vs->quorum));
 	add(o, "hysteresis", json_object_new_int64(vs->hysteresis));
 	add(o, "quorum_up", script_json(vs->quorum_up));
@@ -383,9 +372,9 @@ static json_object *vsg_entry_json(const struct check_vsg_entry *e)
 		add(o, "family", family_json(e->family));
 		return o;
 	}
-	add(o, "address", addr_json(&e->first));
+	add(o, "address", json_vigil_addr(&e->first));
 	if (!vigil_addr_equal(&e->first, &e->last))
-		add(o, "last", addr_json(&e->last));
+		add(o, "last", json_vigil_addr(&e->last));
 	add(o, "port", e->has_port ? json_object_new_int(e->port) : NULL);
 	return o;
 }
@@ -410,9 +399,9 @@ static json_object *ssl_json(const struct check_ssl_config *ssl)
 	o = json_object_new_object();
 	/* the password is a secret: say only whether there is one */
 	add(o, "password_set", json_object_new_boolean(ssl->password != NULL));
-	add(o, "ca", str_or_null(ssl->ca));
-	add(o, "certificate", str_or_null(ssl->certificate));
-	add(o, "key", str_or_null(ssl->key));
+	add(o, "ca", json_string_or_null(ssl->ca));
+	add(o, "certificate", json_string_or_null(ssl->certificate));
+	add(o, "key", json_string_or_null(ssl->key));
 	return o;
 }
 

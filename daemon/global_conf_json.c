@@ -4,21 +4,10 @@
 #include "config.h"
 
 #include "global_conf_private.h"
+#include "json_util.h"
 
 #include <stdint.h>
 #include <stdio.h>
-
-static json_object *string_or_null(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *addr_json(const struct vigil_addr *addr)
-{
-	char buf[VIGIL_ADDR_STRLEN];
-
-	return json_object_new_string(vigil_addr_to_string(addr, buf, sizeof(buf)));
-}
 
 static json_object *script_json(const struct global_script *s)
 {
@@ -26,8 +15,8 @@ static json_object *script_json(const struct global_script *s)
 		return NULL;
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "command", json_object_new_string(s->cmdline));
-	json_object_object_add(o, "user", string_or_null(s->user));
-	json_object_object_add(o, "group", string_or_null(s->group));
+	json_object_object_add(o, "user", json_string_or_null(s->user));
+	json_object_object_add(o, "group", json_string_or_null(s->group));
 	return o;
 }
 
@@ -37,8 +26,8 @@ static json_object *fifo_json(const struct global_fifo *f)
 		return NULL;
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "path", json_object_new_string(f->path));
-	json_object_object_add(o, "user", string_or_null(f->user));
-	json_object_object_add(o, "group", string_or_null(f->group));
+	json_object_object_add(o, "user", json_string_or_null(f->user));
+	json_object_object_add(o, "group", json_string_or_null(f->group));
 	json_object_object_add(o, "script", script_json(&f->script));
 	return o;
 }
@@ -68,7 +57,7 @@ static void add_scripts(const struct global_config *g, json_object *o)
 	if (g->script_user) {
 		user = json_object_new_object();
 		json_object_object_add(user, "user", json_object_new_string(g->script_user));
-		json_object_object_add(user, "group", string_or_null(g->script_group));
+		json_object_object_add(user, "group", json_string_or_null(g->script_group));
 	}
 	json_object_object_add(o, "script_user", user);
 	json_object_object_add(o, "startup_script", script_json(&g->startup_script));
@@ -102,11 +91,11 @@ static void add_processes(const struct global_config *g, json_object *o)
 
 static void add_vrrp(const struct global_config *g, json_object *o)
 {
-	json_object_object_add(o, "vrrp_mcast_group4", addr_json(&g->vrrp_mcast_group4));
-	json_object_object_add(o, "vrrp_mcast_group6", addr_json(&g->vrrp_mcast_group6));
-	json_object_object_add(o, "vmac_prefix", string_or_null(g->vmac_prefix));
-	json_object_object_add(o, "vmac_addr_prefix", string_or_null(g->vmac_addr_prefix));
-	json_object_object_add(o, "default_interface", string_or_null(g->default_interface));
+	json_object_object_add(o, "vrrp_mcast_group4", json_vigil_addr(&g->vrrp_mcast_group4));
+	json_object_object_add(o, "vrrp_mcast_group6", json_vigil_addr(&g->vrrp_mcast_group6));
+	json_object_object_add(o, "vmac_prefix", json_string_or_null(g->vmac_prefix));
+	json_object_object_add(o, "vmac_addr_prefix", json_string_or_null(g->vmac_addr_prefix));
+	json_object_object_add(o, "default_interface", json_string_or_null(g->default_interface));
 	json_object_object_add(o, "dynamic_interfaces", json_object_new_boolean(g->dynamic_interfaces));
 	json_object_object_add(o, "allow_if_changes", json_object_new_boolean(g->allow_if_changes));
 }
@@ -117,12 +106,12 @@ static json_object *sync_daemon_json(const struct global_lvs_sync_daemon *d)
 		return NULL;
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "interface", json_object_new_string(d->ifname));
-	json_object_object_add(o, "vrrp_instance", string_or_null(d->vrrp_instance));
+	json_object_object_add(o, "vrrp_instance", json_string_or_null(d->vrrp_instance));
 	json_object_object_add(o, "id", d->has_sync_id ? json_object_new_int64(d->sync_id) : NULL);
 	json_object_object_add(o, "maxlen", d->maxlen ? json_object_new_int64(d->maxlen) : NULL);
 	json_object_object_add(o, "port", json_object_new_int(d->port));
 	json_object_object_add(o, "ttl", d->ttl ? json_object_new_int64(d->ttl) : NULL);
-	json_object_object_add(o, "group", addr_json(&d->group));
+	json_object_object_add(o, "group", json_vigil_addr(&d->group));
 	return o;
 }
 
@@ -152,7 +141,7 @@ static void add_misc(const struct global_config *g, json_object *o)
 	json_object_object_add(o, "snmp_socket", snmp_socket_to_json(&g->snmp_socket));
 	json_object_object_add(o, "control_socket",
 			       json_object_new_string(global_control_socket(g, NULL)));
-	json_object_object_add(o, "metrics_listen", string_or_null(g->metrics_listen));
+	json_object_object_add(o, "metrics_listen", json_string_or_null(g->metrics_listen));
 }
 
 json_object *global_config_to_json(const struct global_config *g)

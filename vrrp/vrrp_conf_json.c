@@ -3,6 +3,7 @@
  * times in seconds.  Secrets (auth_pass) are not dumped. */
 #include "config.h"
 #include "vrrp_conf_private.h"
+#include "json_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +31,7 @@ static json_object *secs_json(uint64_t us)
 
 json_object *vrrp_addr_json(const struct vigil_addr *addr)
 {
-	char buf[VIGIL_ADDR_STRLEN];
-
-	return json_object_new_string(vigil_addr_to_string(addr, buf, sizeof(buf)));
+	return json_vigil_addr(addr);
 }
 
 static void add(json_object *o, const char *key, json_object *value)

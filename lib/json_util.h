@@ -1,0 +1,15 @@
+/* Small json-c helpers every module's JSON view needs, so a value is
+ * rendered the same way in --dump-config, vigilctl and (later) SNMP. */
+#ifndef VIGIL_JSON_UTIL_H
+#define VIGIL_JSON_UTIL_H
+
+#include "conf_value.h"
+
+#include <json-c/json.h>
+
+/* A string, or JSON null for NULL. */
+json_object *json_string_or_null(const char *s);
+/* An address as "ADDR" or "ADDR/LEN" (vigil_addr_to_string). */
+json_object *json_vigil_addr(const struct vigil_addr *addr);
+
+#endif
