@@ -337,9 +337,6 @@ void vrrp_config_check(struct vigil_config *cfg, const struct config_load_option
 json_object *vrrp_config_to_json(const struct vrrp_config *vc);
 /* No instances: no VRRP worker is needed. */
 bool vrrp_config_is_empty(const struct vrrp_config *vc);
-/* {"instances":[...],"sync_groups":[...]} for `vigilctl status --json`
- * while no VRRP engine runs: every state is "INIT". */
-json_object *vrrp_config_status_json(const struct vrrp_config *vc);
 
 /* Lookups by name (NULL when absent). */
 struct vrrp_instance_config *vrrp_config_find_instance(const struct vrrp_config *vc,

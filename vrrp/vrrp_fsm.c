@@ -26,6 +26,8 @@ const char *const vrrp_event_names[VRRP_EVENT_COUNT] = {
 	[VRRP_EVENT_FAULT_CLEARED] = "fault cleared",
 	[VRRP_EVENT_PRIORITY_CHANGED] = "priority changed",
 	[VRRP_EVENT_PREEMPT_DELAY_EXPIRED] = "preempt delay expired",
+	[VRRP_EVENT_SYNC_MASTER] = "sync group master",
+	[VRRP_EVENT_SYNC_BACKUP] = "sync group backup",
 };
 
 const char *const vrrp_transition_reason_names[VRRP_REASON_COUNT] = {
@@ -41,6 +43,7 @@ const char *const vrrp_transition_reason_names[VRRP_REASON_COUNT] = {
 	[VRRP_REASON_FAULT_CLEARED] = "fault cleared",
 	[VRRP_REASON_FAULT_CLEARED_OWNER] = "fault cleared as address owner",
 	[VRRP_REASON_SHUTDOWN] = "shutdown",
+	[VRRP_REASON_SYNC_GROUP] = "sync group",
 };
 
 const char *const vrrp_timer_names[VRRP_TIMER_COUNT] = {
@@ -154,6 +157,22 @@ static void on_advert_timer(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *e
 	vrrp_fsm_timer_start(fsm, VRRP_TIMER_ADVERT, fsm->conf.advert_interval_us);
 }
 
+static void on_sync_master(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
+{
+	vrrp_fsm_become_master(fsm, VRRP_REASON_SYNC_GROUP);
+}
+
+/* Like yielding to a higher priority advert, with no advert of our own:
+ * the member that yielded already heard the new master, and a priority 0
+ * here would only hurry the peer's members, which its own group moves. */
+static void on_sync_backup(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
+{
+	vrrp_fsm_release_master(fsm, false);
+	vrrp_fsm_recompute_timers(fsm);
+	vrrp_fsm_restart_master_down(fsm);
+	vrrp_fsm_change_state(fsm, VRRP_STATE_BACKUP, VRRP_REASON_SYNC_GROUP);
+}
+
 /* Priority 0 is reserved for a master resigning; tracking that wants the
  * instance out signals FAULT instead, so it is never taken as a priority. */
 static void on_priority_changed(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
@@ -176,7 +195,8 @@ static void on_backup_priority_changed(struct vrrp_fsm *fsm, const struct vrrp_f
  *  - timer events outside the state that runs the timer (late expiries);
  *  - FAULT in FAULT or STOP, FAULT_CLEARED outside FAULT.
  * A MASTER whose effective priority moves just advertises the new value
- * with its next advert. */
+ * with its next advert.  The sync events apply only where they move the
+ * member (SYNC_MASTER in BACKUP, SYNC_BACKUP in MASTER). */
 static vrrp_fsm_handler *const vrrp_fsm_table[VRRP_STATE_COUNT][VRRP_EVENT_COUNT] = {
 	[VRRP_STATE_INIT] = {
 		[VRRP_EVENT_STARTUP] = on_startup,
@@ -191,6 +211,7 @@ static vrrp_fsm_handler *const vrrp_fsm_table[VRRP_STATE_COUNT][VRRP_EVENT_COUNT
 		[VRRP_EVENT_FAULT] = on_fault,
 		[VRRP_EVENT_PRIORITY_CHANGED] = on_backup_priority_changed,
 		[VRRP_EVENT_PREEMPT_DELAY_EXPIRED] = vrrp_fsm_backup_preempt_delay_expired,
+		[VRRP_EVENT_SYNC_MASTER] = on_sync_master,
 	},
 	[VRRP_STATE_MASTER] = {
 		[VRRP_EVENT_SHUTDOWN] = on_shutdown,
@@ -198,6 +219,7 @@ static vrrp_fsm_handler *const vrrp_fsm_table[VRRP_STATE_COUNT][VRRP_EVENT_COUNT
 		[VRRP_EVENT_ADVERT_TIMER] = on_advert_timer,
 		[VRRP_EVENT_FAULT] = on_fault,
 		[VRRP_EVENT_PRIORITY_CHANGED] = on_priority_changed,
+		[VRRP_EVENT_SYNC_BACKUP] = on_sync_backup,
 	},
 	[VRRP_STATE_FAULT] = {
 		[VRRP_EVENT_SHUTDOWN] = on_shutdown,

@@ -51,6 +51,11 @@ enum vrrp_event {
 	VRRP_EVENT_FAULT_CLEARED,       /* every fault source is up again */
 	VRRP_EVENT_PRIORITY_CHANGED,    /* tracking moved the effective priority */
 	VRRP_EVENT_PREEMPT_DELAY_EXPIRED,  /* VRRP_TIMER_PREEMPT_DELAY expired */
+	/* A vrrp_sync_group moves its members together: a BACKUP member
+	 * follows one that became MASTER, a MASTER member follows one that
+	 * yielded to BACKUP. */
+	VRRP_EVENT_SYNC_MASTER,
+	VRRP_EVENT_SYNC_BACKUP,
 	VRRP_EVENT_COUNT
 };
 extern const char *const vrrp_event_names[VRRP_EVENT_COUNT];
@@ -70,6 +75,7 @@ enum vrrp_transition_reason {
 	VRRP_REASON_FAULT_CLEARED,
 	VRRP_REASON_FAULT_CLEARED_OWNER,
 	VRRP_REASON_SHUTDOWN,
+	VRRP_REASON_SYNC_GROUP,         /* followed another member of its sync group */
 	VRRP_REASON_COUNT
 };
 extern const char *const vrrp_transition_reason_names[VRRP_REASON_COUNT];

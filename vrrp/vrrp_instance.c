@@ -4,6 +4,7 @@
  * status in vrrp_instance_status.c, reload in vrrp_instance_reload.c. */
 #include "config.h"
 #include "vrrp/vrrp_instance_private.h"
+#include "vrrp/vrrp_sync.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -63,11 +64,24 @@ static const enum vrrp_event timer_events[VRRP_TIMER_COUNT] = {
 	[VRRP_TIMER_PREEMPT_DELAY] = VRRP_EVENT_PREEMPT_DELAY_EXPIRED,
 };
 
+/* A sync group member whose master down timer runs out may have to wait
+ * for the other members (vrrp_sync.h): the expiry is then kept back, the
+ * machine still counting the timer as running, and the group delivers it
+ * when the others want to take over too.  A restart or stop of the timer
+ * (an advert heard, a transition) withdraws the wish. */
 static void on_fsm_timer(uv_timer_t *handle)
 {
 	struct vrrp_instance *inst = handle->data;
 	enum vrrp_timer timer = (enum vrrp_timer)(handle - inst->timers);
 
+	if (timer == VRRP_TIMER_MASTER_DOWN && inst->sync &&
+	    !vrrp_sync_may_become_master(inst->sync, inst)) {
+		if (!inst->wants_master)
+			log_info("VRRP instance %s: master down; waiting for the other members "
+				 "of sync group %s", inst->name, vrrp_sync_group_name(inst->sync));
+		inst->wants_master = true;
+		return;
+	}
 	vrrp_fsm_signal(&inst->fsm, timer_events[timer]);
 }
 
@@ -75,24 +89,39 @@ static void op_timer_start(struct vrrp_fsm *fsm, enum vrrp_timer timer, uint64_t
 {
 	struct vrrp_instance *inst = of(fsm);
 
+	if (timer == VRRP_TIMER_MASTER_DOWN)
+		inst->wants_master = false;
 	uv_update_time(inst->rt->loop);
 	uv_timer_start(&inst->timers[timer], on_fsm_timer, vrrp_instance_us_to_ms(duration_us), 0);
 }
 
 static void op_timer_stop(struct vrrp_fsm *fsm, enum vrrp_timer timer)
 {
+	if (timer == VRRP_TIMER_MASTER_DOWN)
+		of(fsm)->wants_master = false;
 	uv_timer_stop(&of(fsm)->timers[timer]);
 }
 
-/* The machine already logs every transition at info ("VRRP instance VI_1:
- * BACKUP -> MASTER (master down timer expired)"); the hook records the
- * wall-clock time for status. */
+/* The one hook.  The machine already logs every transition at info
+ * ("VRRP instance VI_1: BACKUP -> MASTER (master down timer expired)");
+ * here the transition gets its wall-clock time and detail for status,
+ * goes to the notifier, and moves the sync group. */
 static void op_state_changed(struct vrrp_fsm *fsm, const struct vrrp_transition *t)
 {
+	struct vrrp_instance *inst = of(fsm);
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	of(fsm)->transition_wall_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000;
+	inst->transition_wall_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000;
+	free(inst->transition_detail);
+	inst->transition_detail = inst->pending_detail;
+	inst->pending_detail = NULL;
+	if (inst->transition_detail)
+		log_info("VRRP instance %s: %s", inst->name, inst->transition_detail);
+	inst->wants_master = false;
+	vrrp_instance_notify_transition(inst, t);
+	if (inst->sync)
+		vrrp_sync_member_changed(inst->sync, inst, t);
 }
 
 static const struct vrrp_fsm_ops instance_fsm_ops = {
@@ -169,6 +198,16 @@ bool vrrp_instance_failed(const struct vrrp_instance *inst)
 	return inst->error != NULL;
 }
 
+struct vrrp_sync_group *vrrp_instance_group(const struct vrrp_instance *inst)
+{
+	return inst->sync;
+}
+
+void vrrp_instance_mark_deleted(struct vrrp_instance *inst)
+{
+	inst->deleted = true;
+}
+
 /* `err`: a negative errno to append, or 0. */
 static bool start_failed(struct vrrp_instance *inst, const char *what, int err)
 {
@@ -183,19 +222,10 @@ static bool start_failed(struct vrrp_instance *inst, const char *what, int err)
 static void warn_unimplemented(const struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_config *c = inst->conf;
-	const struct vrrp_conf_common *k = &c->common;
 
 	if (c->use_vmac)
 		log_warning("VRRP instance %s: use_vmac is not implemented yet; running on %s itself",
 			    inst->name, c->interface);
-	if (k->track_interfaces.count || k->track_scripts.count || k->track_files.count ||
-	    k->track_processes.count)
-		log_warning("VRRP instance %s: tracking is not implemented yet; priority stays %u",
-			    inst->name, c->priority);
-	for (int i = 0; i < VRRP_NOTIFY_COUNT; i++)
-		if (k->notify[i])
-			log_warning("VRRP instance %s: notify scripts are not implemented yet",
-				    inst->name);
 	if (c->vroutes.count || c->vrules.count)
 		log_warning("VRRP instance %s: virtual_routes/virtual_rules are not implemented yet",
 			    inst->name);
@@ -254,7 +284,11 @@ bool vrrp_instance_start(struct vrrp_instance *inst)
 	vrrp_instance_setup_packet_ctx(inst);
 	vrrp_instance_remove_stale_vips(inst);
 	inst->started = true;
-	vrrp_fsm_signal(&inst->fsm, VRRP_EVENT_STARTUP);
+	/* The tracked state first: an instance that starts with a tracked
+	 * object down goes INIT -> FAULT, never MASTER for a moment. */
+	vrrp_instance_track_start(inst);
+	if (inst->fsm.state == VRRP_STATE_INIT)
+		vrrp_fsm_signal(&inst->fsm, VRRP_EVENT_STARTUP);
 	return true;
 }
 
@@ -272,6 +306,9 @@ static void on_handle_closed(uv_handle_t *handle)
 
 	if (--inst->open_handles > 0)
 		return;
+	vrrp_instance_track_free(inst);
+	free(inst->pending_detail);
+	free(inst->transition_detail);
 	free(inst->error);
 	free(inst->name);
 	free(inst);

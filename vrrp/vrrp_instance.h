@@ -4,15 +4,20 @@
  * for the VIPs (vrrp_vip.h), gratuitous ARP / unsolicited NA
  * (vrrp_announce.h), and libuv timers.
  *
- * Not implemented here yet (later work, never faked): tracking
- * (track_interface/script/file/process), sync groups, notify scripts,
- * VMAC, AH authentication, vrrp_strict extras, virtual routes/rules. */
+ * Tracked objects (vrrp_instance_track.c) move the effective priority
+ * and hold the instance in FAULT; sync groups (vrrp_sync.h) move members
+ * together; every transition is told to the notifier from the state
+ * machine's one hook (vrrp_instance_notify.c).
+ *
+ * Not implemented here yet (later work, never faked): VMAC, AH
+ * authentication, vrrp_strict extras, virtual routes/rules. */
 #ifndef VIGIL_VRRP_INSTANCE_H
 #define VIGIL_VRRP_INSTANCE_H
 
 #include "conf_value.h"
 #include "vrrp/vrrp_announce.h"
 #include "vrrp/vrrp_conf.h"
+#include "vrrp/vrrp_track.h"
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -20,6 +25,9 @@
 
 struct vrrp_socket_set;
 struct vrrp_vip_ctx;
+struct vrrp_trackers;
+struct vrrp_notifier;
+struct vrrp_sync_group;
 
 /* What the instances of the worker share; the worker owns it. */
 struct vrrp_runtime {
@@ -28,6 +36,11 @@ struct vrrp_runtime {
 	struct vrrp_vip_ctx *vip;           /* NULL: no netlink, VIPs cannot be set */
 	struct vrrp_announcer announcer;
 	bool have_announcer;                /* false: no GARP / NA can be sent */
+	/* The configuration running: tracking looks tracked objects up in
+	 * it (their weights); updated on reload. */
+	const struct vrrp_config *vc;
+	struct vrrp_trackers *trackers;     /* NULL: objects read as up / 0 */
+	struct vrrp_notifier *notifier;     /* NULL: no notifications */
 };
 
 struct vrrp_instance;
@@ -37,8 +50,32 @@ struct vrrp_instance;
 struct vrrp_instance *vrrp_instance_new(struct vrrp_runtime *rt,
 					const struct vrrp_instance_config *conf);
 
+/* Builds (or, on reload, rebuilds) the instance's tracking from rt->vc
+ * and its sync group, seeded from rt->trackers.  Before start nothing is
+ * fed to the machine; on a running instance the differences are. */
+void vrrp_instance_track_init(struct vrrp_instance *inst);
+
+/* A monitor's report (vrrp_runtime_track.h): updates the instance's
+ * tracked objects of that kind and name, and feeds the machine what the
+ * change amounts to (PRIORITY_CHANGED, FAULT, FAULT_CLEARED, through the
+ * sync group when there is one). */
+void vrrp_instance_track_up(struct vrrp_instance *inst, enum vrrp_track_kind kind,
+			    const char *name, bool up);
+void vrrp_instance_track_value(struct vrrp_instance *inst, const char *name, int64_t value);
+
+/* Brings FAULT in line with the instance's own tracking and its sync
+ * group's: feeds FAULT or FAULT_CLEARED when the machine disagrees. */
+void vrrp_instance_reconcile_fault(struct vrrp_instance *inst);
+
+/* The sync group it belongs to (NULL: none); vrrp_sync.c sets it. */
+struct vrrp_sync_group *vrrp_instance_group(const struct vrrp_instance *inst);
+
+/* Removed by a reload: its final notification says FAULT, or DELETED
+ * with notify_deleted, rather than STOP (keepalived's rule). */
+void vrrp_instance_mark_deleted(struct vrrp_instance *inst);
+
 /* Removes VIPs a previous run may have left, opens and joins the socket,
- * then feeds STARTUP.  False (logged, and shown in status as "error")
+ * feeds the tracked objects' state (priority, FAULT), then STARTUP.  False (logged, and shown in status as "error")
  * when the instance cannot run; it stays in INIT. */
 bool vrrp_instance_start(struct vrrp_instance *inst);
 

@@ -1,9 +1,10 @@
-/* Shared between the vrrp_instance*.c files only. */
+/* Shared between the vrrp_instance*.c files and vrrp_sync.c only. */
 #ifndef VIGIL_VRRP_INSTANCE_PRIVATE_H
 #define VIGIL_VRRP_INSTANCE_PRIVATE_H
 
 #include "vrrp/vrrp_instance.h"
 #include "vrrp/vrrp_fsm.h"
+#include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_socket.h"
 #include "log.h"
 
@@ -54,7 +55,37 @@ struct vrrp_instance {
 	uint64_t addr_list_mismatch;        /* counted and logged, not dropped */
 	uint64_t send_errors, vip_errors, vips_restored, gratuitous_sent;
 	struct log_ratelimit rl_drop, rl_send, rl_mismatch;
+
+	/* Tracking: the objects as last reported, and what they made of
+	 * the instance (track_result.fault: its own fault, without the
+	 * group's). */
+	struct vrrp_track_set track;
+	struct vrrp_track_result track_result;
+	bool track_built;
+	struct vrrp_sync_group *sync;       /* NULL: not in a sync group */
+	/* The master down timer ran out, but the sync group holds the
+	 * takeover until every member wants it (vrrp_sync.c). */
+	bool wants_master;
+	bool deleted;                       /* removed by a reload */
+	/* Said of the next transition / the last one (NULL: the machine's
+	 * reason name is all there is to say). */
+	char *pending_detail, *transition_detail;
+	uint64_t notifications;             /* handed to the notifier */
 };
+
+/* vrrp_instance_track.c */
+/* Feeds the tracked state to a machine in INIT, before STARTUP. */
+void vrrp_instance_track_start(struct vrrp_instance *inst);
+/* The detail recorded with the next transition (copied; NULL: none). */
+void vrrp_instance_set_pending_detail(struct vrrp_instance *inst, const char *detail);
+json_object *vrrp_instance_tracking_json(const struct vrrp_instance *inst);
+void vrrp_instance_track_free(struct vrrp_instance *inst);
+
+/* vrrp_instance_notify.c: the notifications of a transition, and of a
+ * master hearing a lower priority advert. */
+void vrrp_instance_notify_transition(struct vrrp_instance *inst, const struct vrrp_transition *t);
+void vrrp_instance_notify_event(struct vrrp_instance *inst, enum vrrp_notify_event event);
+
 
 /* vrrp_instance_tx.c */
 void vrrp_instance_setup_packet_ctx(struct vrrp_instance *inst);

@@ -7,8 +7,13 @@
  *    advertises the new value and a backup's Skew_Time follows;
  *  - garp_* / gna_interval: read each time an announcement is due;
  *  - skip_check_adv_addr, and anything else only the receive path or
- *    status reads (dont_track_primary, debug, ...), since the instance
- *    just points at the new configuration.
+ *    status reads (debug, ...), since the instance just points at the
+ *    new configuration;
+ *  - tracking (track_* lists, weights, dont_track_primary, sync group
+ *    membership) and notify scripts: the worker rebuilds every running
+ *    instance's track set after a reload and feeds the differences
+ *    (priority, FAULT) to its machine; notify scripts are read from the
+ *    configuration at each transition.
  * Recreated (SHUTDOWN with priority 0 and VIP removal, then a fresh
  * instance from INIT): everything else the runtime uses: interface, VRID,
  * version, family, VIPs and excluded VIPs, source, group, unicast peers,
@@ -128,15 +133,17 @@ enum vrrp_instance_change vrrp_instance_config_diff(const struct vrrp_instance_c
 	return in_place_eq(a, b) ? VRRP_CHANGE_NONE : VRRP_CHANGE_IN_PLACE;
 }
 
+/* The priority goes through tracking: the new configured priority plus
+ * the tracked objects' adjustments is what the machine gets.  The worker
+ * rebuilds the tracking (vrrp_instance_track_init) once the sync groups
+ * of the new configuration are in place. */
 void vrrp_instance_reconfigure(struct vrrp_instance *inst,
 			       const struct vrrp_instance_config *conf)
 {
 	uint32_t old_priority = inst->conf->priority;
 
 	inst->conf = conf;
-	if (conf->priority != old_priority) {
+	if (conf->priority != old_priority)
 		log_info("VRRP instance %s: priority %u -> %u", inst->name, old_priority,
 			 conf->priority);
-		vrrp_fsm_set_priority(&inst->fsm, (uint8_t)conf->priority);
-	}
 }

@@ -131,6 +131,18 @@ static bool instance_accepts(struct vrrp_instance *inst, const struct vrrp_rx_pa
 	return true;
 }
 
+/* notify_master_rx_lower_pri: still master after another node advertised
+ * a lower (non-zero) priority, i.e. someone else believes it is master
+ * too (keepalived's hook for restoring external state, e.g. cloud
+ * addresses, after a partition). */
+static bool master_heard_lower(const struct vrrp_instance *inst,
+			       const struct vrrp_advert_info *info)
+{
+	return inst->fsm.state == VRRP_STATE_MASTER && info->priority > 0 &&
+	       info->priority < inst->fsm.effective_priority &&
+	       !vigil_addr_equal(&info->source, &inst->src);
+}
+
 void vrrp_instance_receive(void *data, const struct vrrp_rx_packet *pkt)
 {
 	static struct vrrp_advert adv;          /* 4 KB: not on the stack */
@@ -162,4 +174,6 @@ void vrrp_instance_receive(void *data, const struct vrrp_rx_packet *pkt)
 		.source = pkt->src,
 	};
 	vrrp_fsm_advert(&inst->fsm, &info);
+	if (master_heard_lower(inst, &info))
+		vrrp_instance_notify_event(inst, VRRP_NOTIFY_EV_MASTER_RX_LOWER_PRI);
 }

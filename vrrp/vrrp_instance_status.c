@@ -2,6 +2,7 @@
  * same tables the log uses (states, transition reasons, drop verdicts). */
 #include "config.h"
 #include "vrrp/vrrp_instance_private.h"
+#include "vrrp/vrrp_sync.h"
 
 #include <time.h>
 
@@ -44,7 +45,12 @@ static json_object *transition_json(const struct vrrp_instance *inst)
 		return NULL;
 	o = json_object_new_object();
 	add(o, "time", iso8601(inst->transition_wall_us));
-	add(o, "reason", json_object_new_string(vrrp_transition_reason_name(t->reason)));
+	/* The detail when there is one ("track_script chk: down", "sync group
+	 * SG: VI_2 became MASTER"), else the machine's reason. */
+	add(o, "reason", json_object_new_string(inst->transition_detail
+						? inst->transition_detail
+						: vrrp_transition_reason_name(t->reason)));
+	add(o, "cause", json_object_new_string(vrrp_transition_reason_name(t->reason)));
 	add(o, "from", json_object_new_string(vrrp_state_name(t->from)));
 	add(o, "to", json_object_new_string(vrrp_state_name(t->to)));
 	return o;
@@ -77,6 +83,7 @@ static json_object *stats_json(const struct vrrp_instance *inst)
 	add(o, "vip_errors", u64(inst->vip_errors));
 	add(o, "vips_restored", u64(inst->vips_restored));
 	add(o, "gratuitous_sent", u64(inst->gratuitous_sent));
+	add(o, "notifications", u64(inst->notifications));
 	add(o, "drops", drops_json(inst));
 	return o;
 }
@@ -99,19 +106,10 @@ static json_object *vips_json(const struct vrrp_instance *inst)
 static json_object *unimplemented_json(const struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_config *c = inst->conf;
-	const struct vrrp_conf_common *k = &c->common;
 	json_object *a = json_object_new_array();
-	bool notify = false;
 
-	for (int i = 0; i < VRRP_NOTIFY_COUNT; i++)
-		notify |= k->notify[i] != NULL;
 	if (c->use_vmac)
 		json_object_array_add(a, json_object_new_string("use_vmac"));
-	if (k->track_interfaces.count || k->track_scripts.count || k->track_files.count ||
-	    k->track_processes.count)
-		json_object_array_add(a, json_object_new_string("tracking"));
-	if (notify)
-		json_object_array_add(a, json_object_new_string("notify"));
 	if (c->vroutes.count || c->vrules.count)
 		json_object_array_add(a, json_object_new_string("virtual_routes_rules"));
 	return a;
@@ -137,6 +135,11 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "advert_interval_us", u64(c->advert_int.value_us));
 	add(o, "master_down_interval_us", u64(fsm->master_down_interval_us));
 	add(o, "last_transition", transition_json(inst));
+	add(o, "tracking", vrrp_instance_tracking_json(inst));
+	add(o, "fault", inst->track_result.fault ? json_object_new_boolean(true)
+						 : json_object_new_boolean(false));
+	add(o, "sync_group", inst->sync ? json_object_new_string(vrrp_sync_group_name(inst->sync))
+					 : NULL);
 	add(o, "stats", stats_json(inst));
 	add(o, "error", inst->error ? json_object_new_string(inst->error) : NULL);
 	add(o, "not_implemented", unimplemented_json(inst));

@@ -248,7 +248,8 @@ void vrrp_track_set_build(struct vrrp_track_set *set, const struct vrrp_config *
 	set->policy.base_priority = (uint8_t)inst->priority;
 	set->policy.in_sync_group = group != NULL;
 	set->policy.sync_group_tracking_weight = group && group->sync_group_tracking_weight;
-	if (inst->interface)
+	/* dont_track_primary: keepalived ignores faults of the interface. */
+	if (inst->interface && !inst->dont_track_primary)
 		vrrp_track_set_add(set, VRRP_TRACK_OWN_INTERFACE, inst->interface, 0, false);
 	add_common(set, vc, &inst->common, false);
 	if (group)

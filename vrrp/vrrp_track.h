@@ -31,7 +31,8 @@
  *    builds each member's set with the group, and the group moves its
  *    members together when one of them enters FAULT.
  *  - The instance's own interface is tracked too (kind
- *    VRRP_TRACK_OWN_INTERFACE, weight 0): its loss is a FAULT.
+ *    VRRP_TRACK_OWN_INTERFACE, weight 0): its loss is a FAULT, unless
+ *    the instance says dont_track_primary.
  *
  * A reference with its own "weight N [reverse]" uses those; one without
  * uses the tracked object's (vrrp_script, track_file, vrrp_track_process);

@@ -1,12 +1,18 @@
 /* The VRRP worker: the runtime instances of the configuration, the edges
  * they share (raw sockets, netlink, announcement sockets, the VIP
- * monitor), reload as a diff, and status. */
+ * monitor, the tracked objects' monitors, the notifier), sync groups,
+ * reload as a diff, and status. */
 #include "config.h"
 #include "vrrp/vrrp_worker.h"
+#include "daemon/global_conf.h"
 #include "vrrp/vrrp_conf.h"
 #include "vrrp/vrrp_instance.h"
+#include "vrrp/vrrp_notify.h"
+#include "vrrp/vrrp_runtime_track.h"
 #include "vrrp/vrrp_socket.h"
+#include "vrrp/vrrp_sync.h"
 #include "vrrp/vrrp_vip.h"
+#include "vrrp/vrrp_worker_notify.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -16,8 +22,52 @@
 struct vrrp_worker {
 	struct vrrp_runtime rt;
 	struct ptr_array instances;         /* struct vrrp_instance, in config order */
+	struct ptr_array groups;            /* struct vrrp_sync_group */
 	struct vrrp_vip_monitor *monitor;
+	struct vrrp_worker_notify *notify;
+	const struct global_config *global; /* of the configuration running */
 };
+
+/* ---- tracked objects ---------------------------------------------------------------- */
+
+static void on_track_up(void *data, enum vrrp_track_kind kind, const char *name, bool up)
+{
+	struct vrrp_worker *vw = data;
+
+	for (size_t i = 0; i < vw->instances.count; i++)
+		vrrp_instance_track_up(vw->instances.items[i], kind, name, up);
+}
+
+static void on_track_value(void *data, const char *name, int64_t value)
+{
+	struct vrrp_worker *vw = data;
+
+	for (size_t i = 0; i < vw->instances.count; i++)
+		vrrp_instance_track_value(vw->instances.items[i], name, value);
+}
+
+static const struct vrrp_trackers_ops trackers_ops = {
+	.up_changed = on_track_up,
+	.value_changed = on_track_value,
+};
+
+/* vrrp_script's "user [group]", else script_user (libvrrp cannot reach
+ * global_defs itself: the worker answers for it). */
+static bool script_user(void *data, const struct vrrp_script_config *conf, uid_t *uid, gid_t *gid)
+{
+	struct vrrp_worker *vw = data;
+	struct script_check_policy p;
+	char err[128];
+
+	if (!global_script_policy_for(vw->global, conf->script.user, conf->script.group, true, &p,
+				      err, sizeof(err))) {
+		log_error("vrrp_script %s: %s", conf->name, err);
+		return false;
+	}
+	*uid = p.uid;
+	*gid = p.gid;
+	return true;
+}
 
 /* ---- the VIP monitor ------------------------------------------------------------------- */
 
@@ -67,8 +117,22 @@ static void open_edges(struct vrrp_worker *vw, uv_loop_t *loop)
 			  strerror(-err));
 }
 
+/* Tracking and notification: what instances need before they start. */
+static void open_track_notify(struct vrrp_worker *vw, uv_loop_t *loop,
+			      const struct vigil_config *cfg)
+{
+	vw->global = cfg->global;
+	vw->rt.vc = cfg->vrrp;
+	vw->notify = vrrp_worker_notify_new(loop, cfg);
+	vw->rt.notifier = vrrp_worker_notifier(vw->notify);
+	vw->rt.trackers = vrrp_trackers_new(loop, cfg->vrrp, &trackers_ops, script_user, vw);
+}
+
 static void close_edges(struct vrrp_worker *vw)
 {
+	/* Nothing is reported to instances once they are gone. */
+	vrrp_trackers_free(vw->rt.trackers);
+	vrrp_worker_notify_free(vw->notify);
 	if (vw->monitor)
 		vrrp_vip_monitor_stop(vw->monitor);
 	if (vw->rt.have_announcer)
@@ -80,19 +144,61 @@ static void close_edges(struct vrrp_worker *vw)
 
 /* ---- instances ----------------------------------------------------------------------- */
 
-static struct vrrp_instance *start_instance(struct vrrp_worker *vw,
-					    const struct vrrp_instance_config *conf)
-{
-	struct vrrp_instance *inst = vrrp_instance_new(&vw->rt, conf);
-
-	vrrp_instance_start(inst);
-	return inst;
-}
-
 static void stop_instance(struct vrrp_instance *inst)
 {
 	vrrp_instance_shutdown(inst);
 	vrrp_instance_free(inst);
+}
+
+static struct vrrp_instance *find_instance(const struct vrrp_worker *vw, const char *name)
+{
+	for (size_t i = 0; i < vw->instances.count; i++)
+		if (strcmp(vrrp_instance_name(vw->instances.items[i]), name) == 0)
+			return vw->instances.items[i];
+	return NULL;
+}
+
+struct group_memo;
+static void memo_state(struct vrrp_sync_group *g, const struct ptr_array *memo);
+
+/* The groups of `cfg`, over the instances now in vw->instances.  A group
+ * that existed before (same name, in `memo`) keeps the state it last
+ * notified. */
+static void build_groups(struct vrrp_worker *vw, const struct vigil_config *cfg,
+			 const struct ptr_array *memo)
+{
+	for (size_t i = 0; i < cfg->vrrp->sync_groups.count; i++) {
+		const struct vrrp_sync_group_config *gc = cfg->vrrp->sync_groups.items[i];
+		struct vrrp_sync_group *g = vrrp_sync_group_new(&vw->rt, gc);
+
+		if (memo)
+			memo_state(g, memo);
+		for (size_t j = 0; j < gc->members.count; j++) {
+			const struct vrrp_name_ref *ref = gc->members.items[j];
+			struct vrrp_instance *inst = find_instance(vw, ref->name);
+
+			if (inst && !vrrp_instance_group(inst))
+				vrrp_sync_group_add(g, inst);
+		}
+		ptr_array_push(&vw->groups, g);
+	}
+}
+
+static void free_groups(struct vrrp_worker *vw)
+{
+	ptr_array_free(&vw->groups, (void (*)(void *))vrrp_sync_group_free);
+}
+
+/* After groups or tracking changed: every group brings its members'
+ * FAULT in line, and so does every instance on its own (one that left a
+ * group may have been held in FAULT by it). */
+static void reconcile_all(struct vrrp_worker *vw)
+{
+	for (size_t i = 0; i < vw->groups.count; i++)
+		vrrp_sync_group_reconcile(vw->groups.items[i]);
+	for (size_t i = 0; i < vw->instances.count; i++)
+		if (!vrrp_instance_group(vw->instances.items[i]))
+			vrrp_instance_reconcile_fault(vw->instances.items[i]);
 }
 
 static void log_count(const struct vigil_config *cfg)
@@ -102,6 +208,9 @@ static void log_count(const struct vigil_config *cfg)
 	log_info("%zu VRRP instance%s configured", n, n == 1 ? "" : "s");
 }
 
+/* Every instance is built and its tracking seeded before the first one
+ * starts, so a sync group knows at once whether a member holds it in
+ * FAULT. */
 static void *vrrp_worker_start(uv_loop_t *loop, const struct vigil_config *cfg)
 {
 	struct vrrp_worker *vw = XNEW(struct vrrp_worker);
@@ -109,8 +218,15 @@ static void *vrrp_worker_start(uv_loop_t *loop, const struct vigil_config *cfg)
 
 	log_count(cfg);
 	open_edges(vw, loop);
+	open_track_notify(vw, loop, cfg);
 	for (size_t i = 0; i < confs->count; i++)
-		ptr_array_push(&vw->instances, start_instance(vw, confs->items[i]));
+		ptr_array_push(&vw->instances, vrrp_instance_new(&vw->rt, confs->items[i]));
+	build_groups(vw, cfg, NULL);
+	for (size_t i = 0; i < vw->instances.count; i++)
+		vrrp_instance_track_init(vw->instances.items[i]);
+	for (size_t i = 0; i < vw->instances.count; i++)
+		vrrp_instance_start(vw->instances.items[i]);
+	reconcile_all(vw);
 	return vw;
 }
 
@@ -131,12 +247,13 @@ static struct vrrp_instance *take_instance(struct ptr_array *list, const char *n
 
 /* The old instance of the same name moves over when the diff allows
  * (see vrrp_instance_reload.c for what moves in place); otherwise it
- * resigns and a new one starts. */
+ * resigns and a new one is built, to start once the groups are in place. */
 static struct vrrp_instance *carry_over(struct vrrp_worker *vw, struct vrrp_instance *old,
-					const struct vrrp_instance_config *old_conf,
-					const struct vrrp_instance_config *conf)
+					const struct vrrp_instance_config *conf,
+					struct ptr_array *fresh)
 {
-	enum vrrp_instance_change change = vrrp_instance_config_diff(old_conf, conf);
+	enum vrrp_instance_change change = vrrp_instance_config_diff(vrrp_instance_conf(old), conf);
+	struct vrrp_instance *inst;
 
 	if (change != VRRP_CHANGE_RECREATE && !vrrp_instance_failed(old)) {
 		vrrp_instance_reconfigure(old, conf);
@@ -146,56 +263,114 @@ static struct vrrp_instance *carry_over(struct vrrp_worker *vw, struct vrrp_inst
 	}
 	log_info("VRRP instance %s: configuration changed; restarting it", conf->name);
 	stop_instance(old);
-	return start_instance(vw, conf);
+	inst = vrrp_instance_new(&vw->rt, conf);
+	ptr_array_push(fresh, inst);
+	return inst;
+}
+
+/* A group's name and last notified state, across a reload. */
+struct group_memo {
+	char *name;
+	enum vrrp_state state;
+};
+
+static void group_memo_free(void *p)
+{
+	free(((struct group_memo *)p)->name);
+	free(p);
+}
+
+static void memo_state(struct vrrp_sync_group *g, const struct ptr_array *memo)
+{
+	for (size_t i = 0; i < memo->count; i++) {
+		const struct group_memo *m = memo->items[i];
+
+		if (strcmp(m->name, vrrp_sync_group_name(g)) == 0)
+			vrrp_sync_group_set_state(g, m->state);
+	}
+}
+
+/* Drops the groups (members detached, so the moves of a reload do not
+ * drag other members along) and remembers their states. */
+static void drop_groups(struct vrrp_worker *vw, struct ptr_array *memo)
+{
+	for (size_t i = 0; i < vw->groups.count; i++) {
+		struct group_memo *m = XNEW(struct group_memo);
+
+		m->name = xstrdup(vrrp_sync_group_name(vw->groups.items[i]));
+		m->state = vrrp_sync_group_state(vw->groups.items[i]);
+		ptr_array_push(memo, m);
+	}
+	free_groups(vw);
+}
+
+static void reload_edges(struct vrrp_worker *vw, const struct vigil_config *cfg)
+{
+	vw->global = cfg->global;
+	vw->rt.vc = cfg->vrrp;
+	if (!vrrp_worker_notify_same(vw->notify, cfg)) {
+		log_info("notify FIFOs or script settings changed; restarting the notifier");
+		vrrp_worker_notify_free(vw->notify);
+		vw->notify = vrrp_worker_notify_new(vw->rt.loop, cfg);
+		vw->rt.notifier = vrrp_worker_notifier(vw->notify);
+	}
+	vrrp_trackers_reload(vw->rt.trackers, cfg->vrrp);
 }
 
 /* Removed instances resign first (priority 0, VIPs removed), so a
  * renamed instance on the same VRID finds its socket slot free. */
+static void remove_gone(struct vrrp_worker *vw, const struct vigil_config *cfg)
+{
+	for (size_t i = 0; i < vw->instances.count; i++) {
+		struct vrrp_instance *inst = vw->instances.items[i];
+
+		if (!vrrp_config_find_instance(cfg->vrrp, vrrp_instance_name(inst))) {
+			log_info("VRRP instance %s: removed from the configuration", vrrp_instance_name(inst));
+			vrrp_instance_mark_deleted(inst);
+			stop_instance(inst);
+			vw->instances.items[i] = NULL;
+		}
+	}
+}
+
+/* The edges move first (trackers and notifier kept where unchanged), the
+ * groups are dropped, instances are removed, carried over or rebuilt,
+ * then the new groups bind their members, every instance's tracking is
+ * rebuilt from the new configuration (running ones are fed what
+ * differs), the new instances start and the groups bring FAULT in line. */
 static void vrrp_worker_reload(void *state, const struct vigil_config *cfg)
 {
 	struct vrrp_worker *vw = state;
 	const struct ptr_array *confs = &cfg->vrrp->instances;
-	struct ptr_array old = vw->instances, next = { 0 };
+	struct ptr_array next = { 0 }, fresh = { 0 }, memo = { 0 };
 
 	log_count(cfg);
-	for (size_t i = 0; i < old.count; i++) {
-		struct vrrp_instance *inst = old.items[i];
-
-		if (!vrrp_config_find_instance(cfg->vrrp, vrrp_instance_name(inst))) {
-			log_info("VRRP instance %s: removed from the configuration", vrrp_instance_name(inst));
-			stop_instance(inst);
-			old.items[i] = NULL;
-		}
-	}
+	reload_edges(vw, cfg);
+	drop_groups(vw, &memo);
+	remove_gone(vw, cfg);
 	for (size_t i = 0; i < confs->count; i++) {
 		const struct vrrp_instance_config *conf = confs->items[i];
-		struct vrrp_instance *inst = take_instance(&old, conf->name);
+		struct vrrp_instance *inst = take_instance(&vw->instances, conf->name);
 
-		ptr_array_push(&next, inst ? carry_over(vw, inst, vrrp_instance_conf(inst), conf)
-					   : start_instance(vw, conf));
+		if (inst)
+			inst = carry_over(vw, inst, conf, &fresh);
+		else
+			ptr_array_push(&fresh, inst = vrrp_instance_new(&vw->rt, conf));
+		ptr_array_push(&next, inst);
 	}
-	ptr_array_free(&old, NULL);
+	ptr_array_free(&vw->instances, NULL);
 	vw->instances = next;
+	build_groups(vw, cfg, &memo);
+	ptr_array_free(&memo, group_memo_free);
+	for (size_t i = 0; i < vw->instances.count; i++)
+		vrrp_instance_track_init(vw->instances.items[i]);
+	for (size_t i = 0; i < fresh.count; i++)
+		vrrp_instance_start(fresh.items[i]);
+	ptr_array_free(&fresh, NULL);
+	reconcile_all(vw);
 }
 
 /* ---- status and stop ------------------------------------------------------------------- */
-
-/* Sync groups are parsed but not run yet: their members are listed, the
- * state is INIT, and "implemented": false says why. */
-static json_object *sync_group_json(const struct vrrp_sync_group_config *g)
-{
-	json_object *o = json_object_new_object();
-	json_object *members = json_object_new_array();
-
-	for (size_t i = 0; i < g->members.count; i++)
-		json_object_array_add(members, json_object_new_string(
-			((const struct vrrp_name_ref *)g->members.items[i])->name));
-	json_object_object_add(o, "name", json_object_new_string(g->name));
-	json_object_object_add(o, "state", json_object_new_string("INIT"));
-	json_object_object_add(o, "implemented", json_object_new_boolean(false));
-	json_object_object_add(o, "members", members);
-	return o;
-}
 
 static json_object *vrrp_worker_status(void *state, const struct vigil_config *cfg)
 {
@@ -206,10 +381,11 @@ static json_object *vrrp_worker_status(void *state, const struct vigil_config *c
 
 	for (size_t i = 0; i < vw->instances.count; i++)
 		json_object_array_add(instances, vrrp_instance_status_json(vw->instances.items[i]));
-	for (size_t i = 0; i < cfg->vrrp->sync_groups.count; i++)
-		json_object_array_add(groups, sync_group_json(cfg->vrrp->sync_groups.items[i]));
+	for (size_t i = 0; i < vw->groups.count; i++)
+		json_object_array_add(groups, vrrp_sync_group_status_json(vw->groups.items[i]));
 	json_object_object_add(o, "instances", instances);
 	json_object_object_add(o, "sync_groups", groups);
+	json_object_object_add(o, "vrrp_scripts", vrrp_trackers_status_json(vw->rt.trackers));
 	return o;
 }
 
@@ -220,6 +396,7 @@ static void vrrp_worker_stop(void *state)
 {
 	struct vrrp_worker *vw = state;
 
+	free_groups(vw);
 	for (size_t i = 0; i < vw->instances.count; i++)
 		stop_instance(vw->instances.items[i]);
 	ptr_array_free(&vw->instances, NULL);

@@ -1020,16 +1020,49 @@ static void test_priority_zero_is_clamped(void **state)
 	free(f);
 }
 
+/* ------------------------------------------------------------ sync groups */
+
+/* A sync group takes a backup member to MASTER at once, as a takeover. */
+static void test_sync_master_takes_a_backup_over(void **state)
+{
+	struct fake *f = fake_backup();
+
+	(void)state;
+	assert_int_equal(vrrp_fsm_signal(&f->fsm, VRRP_EVENT_SYNC_MASTER), VRRP_FSM_HANDLED);
+	expect_actions(f, "stop master_down", "add_vips", "advert 100", "gratuitous",
+		       "start advert 1000000", "state BACKUP->MASTER");
+	expect_last_hook(f, VRRP_STATE_BACKUP, VRRP_STATE_MASTER, VRRP_REASON_SYNC_GROUP);
+	assert_int_equal(f->fsm.stats.became_master, 1);
+	free(f);
+}
+
+/* ... and a master member to BACKUP, with no priority 0 advert. */
+static void test_sync_backup_releases_without_priority_zero(void **state)
+{
+	struct fake *f = fake_master();
+
+	(void)state;
+	assert_int_equal(vrrp_fsm_signal(&f->fsm, VRRP_EVENT_SYNC_BACKUP), VRRP_FSM_HANDLED);
+	expect_actions(f, "stop advert", "remove_vips", "start master_down 3609375",
+		       "state MASTER->BACKUP");
+	expect_last_hook(f, VRRP_STATE_MASTER, VRRP_STATE_BACKUP, VRRP_REASON_SYNC_GROUP);
+	assert_int_equal(f->fsm.stats.priority_zero_sent, 0);
+	assert_int_equal(f->fsm.stats.released_master, 1);
+	assert_false(f->fsm.has_master_address);
+	free(f);
+}
+
 /* ------------------------------------------------------- the table itself */
 
 /* The documented table: X marks a handled pair. */
 static const char *const expected_table[VRRP_STATE_COUNT] = {
-	/* STARTUP SHUTDOWN ADVERT MDOWN ADVTIMER FAULT CLEARED PRIO PDELAY */
-	[VRRP_STATE_INIT] =   "XX...X.X.",
-	[VRRP_STATE_BACKUP] = ".XXX.X.XX",
-	[VRRP_STATE_MASTER] = ".XX.XX.X.",
-	[VRRP_STATE_FAULT] =  ".X....XX.",
-	[VRRP_STATE_STOP] =   "X......X.",
+	/* STARTUP SHUTDOWN ADVERT MDOWN ADVTIMER FAULT CLEARED PRIO PDELAY
+	 * SYNC_MASTER SYNC_BACKUP */
+	[VRRP_STATE_INIT] =   "XX...X.X...",
+	[VRRP_STATE_BACKUP] = ".XXX.X.XXX.",
+	[VRRP_STATE_MASTER] = ".XX.XX.X..X",
+	[VRRP_STATE_FAULT] =  ".X....XX...",
+	[VRRP_STATE_STOP] =   "X......X...",
 };
 
 static void test_table_matches_documentation(void **state)
@@ -1093,7 +1126,7 @@ static void test_unhandled_pairs_do_nothing(void **state)
 			checked++;
 			free(f);
 		}
-	assert_int_equal(checked, 25);
+	assert_int_equal(checked, 33);
 }
 
 static void test_timer_event_without_timer(void **state)
@@ -1280,6 +1313,8 @@ int main(void)
 		cmocka_unit_test(test_priority_rise_lets_backup_preempt),
 		cmocka_unit_test(test_priority_change_in_master),
 		cmocka_unit_test(test_priority_zero_is_clamped),
+		cmocka_unit_test(test_sync_master_takes_a_backup_over),
+		cmocka_unit_test(test_sync_backup_releases_without_priority_zero),
 		cmocka_unit_test(test_table_matches_documentation),
 		cmocka_unit_test(test_unhandled_pairs_do_nothing),
 		cmocka_unit_test(test_timer_event_without_timer),
