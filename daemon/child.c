@@ -123,11 +123,11 @@ static bool child_send(struct child *c, json_object *msg)
 	return true;
 }
 
-void child_call(struct child *c, enum ctl_command cmd, unsigned timeout_ms,
-		child_call_fn fn, void *arg)
+void child_call_request(struct child *c, json_object *request, unsigned timeout_ms,
+			child_call_fn fn, void *arg)
 {
 	struct child_call *call;
-	json_object *request;
+	json_object *copy = NULL;
 
 	if (!c->run || c->run->ipc_closing || c->state == CHILD_STOPPING) {
 		fn(arg, c, CHILD_CALL_GONE, NULL);
@@ -144,10 +144,19 @@ void child_call(struct child *c, enum ctl_command cmd, unsigned timeout_ms,
 	call->timer.data = call;
 	/* The repeat value only records the timeout for the log message. */
 	uv_timer_start(&call->timer, on_call_timeout, timeout_ms, timeout_ms);
-	request = ctl_request_new(cmd);
-	json_object_object_add(request, "id", json_object_new_uint64(call->id));
-	if (!child_send(c, request))
+	json_object_deep_copy(request, &copy, NULL);
+	json_object_object_add(copy, "id", json_object_new_uint64(call->id));
+	if (!child_send(c, copy))
 		call_finish(call, CHILD_CALL_GONE, NULL);
+	json_object_put(copy);
+}
+
+void child_call(struct child *c, enum ctl_command cmd, unsigned timeout_ms,
+		child_call_fn fn, void *arg)
+{
+	json_object *request = ctl_request_new(cmd);
+
+	child_call_request(c, request, timeout_ms, fn, arg);
 	json_object_put(request);
 }
 

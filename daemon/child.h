@@ -80,6 +80,10 @@ bool child_alive(const struct child *c);
  * returns (no process to ask). */
 void child_call(struct child *c, enum ctl_command cmd, unsigned timeout_ms,
 		child_call_fn fn, void *arg);
+/* The same with a whole request ({"command":...} and its arguments;
+ * borrowed: the "id" is added to a copy). */
+void child_call_request(struct child *c, json_object *request, unsigned timeout_ms,
+			child_call_fn fn, void *arg);
 /* "running", "unresponsive", "backoff", ... */
 const char *child_state_name(const struct child *c);
 /* {"name","pid","state","restarts","uptime_s"} */

@@ -3,6 +3,7 @@
  * stalled worker delays the answer by at most SUPERVISOR_STATUS_TIMEOUT_MS. */
 #include "config.h"
 #include "daemon/supervisor.h"
+#include "daemon/config_load.h"
 #include "ctl_proto.h"
 #include "log.h"
 #include "xalloc.h"
@@ -124,6 +125,44 @@ static void handle_reload(struct supervisor *sup, struct control_request *req)
 	conf_diags_free(&diags);
 }
 
+/* A vrrp command changes state, so the worker is given longer than a
+ * status query before the operator is told it did not answer. */
+#define SUPERVISOR_VRRP_TIMEOUT_MS 5000
+
+static void on_worker_vrrp(void *arg, struct child *c, enum child_call_outcome outcome,
+			   json_object *response)
+{
+	struct control_request *req = arg;
+
+	if (outcome == CHILD_CALL_ANSWERED) {
+		json_object *copy = NULL;
+
+		json_object_deep_copy(response, &copy, NULL);
+		json_object_object_del(copy, "id");
+		control_request_reply(req, copy);
+	} else {
+		control_request_reply(req, ctl_response_error(outcome == CHILD_CALL_TIMEOUT
+			? "the VRRP worker did not answer in time"
+			: "the VRRP worker went away before answering"));
+	}
+}
+
+/* {"command":"vrrp",...}: the VRRP worker checks the arguments and
+ * answers; the parent only forwards. */
+static void handle_vrrp(struct supervisor *sup, struct control_request *req,
+			json_object *request)
+{
+	struct child *c = &sup->children[WORKER_VRRP];
+
+	if (c->state != CHILD_RUNNING) {
+		control_request_reply(req, ctl_response_error(vigil_config_wants_vrrp(sup->cfg)
+			? "no VRRP worker running (it is starting or restarting)"
+			: "no VRRP worker running: the configuration has no vrrp_instance"));
+		return;
+	}
+	child_call_request(c, request, SUPERVISOR_VRRP_TIMEOUT_MS, on_worker_vrrp, req);
+}
+
 static void handle_stop(struct supervisor *sup, struct control_request *req)
 {
 	json_object *result = json_object_new_object();
@@ -149,6 +188,7 @@ void supervisor_handle_request(void *arg, struct control_request *req,
 	case CTL_CMD_STATUS: handle_status(sup, req); break;
 	case CTL_CMD_RELOAD: handle_reload(sup, req); break;
 	case CTL_CMD_STOP: handle_stop(sup, req); break;
+	case CTL_CMD_VRRP: handle_vrrp(sup, req, request); break;
 	default: control_request_reply(req, ctl_response_error("unknown command")); break;
 	}
 }

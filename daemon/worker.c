@@ -137,8 +137,11 @@ static void worker_handle_line(struct worker *w, const char *line)
 	else if (cmd == CTL_CMD_STOP) {
 		worker_answer(w, request, ctl_response_ok(NULL));
 		worker_stop(w, "the parent asked");
-	} else
-		worker_answer(w, request, ctl_response_error(why));
+	} else if (cmd != CTL_CMD_INVALID && w->ops->command)
+		worker_answer(w, request, w->ops->command(w->state, request));
+	else
+		worker_answer(w, request, ctl_response_error(cmd == CTL_CMD_INVALID ? why
+							     : "not a command of this worker"));
 	json_object_put(request);
 }
 

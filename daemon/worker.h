@@ -33,6 +33,9 @@ struct worker_ops {
 	void (*reload)(void *state, const struct vigil_config *cfg);
 	/* The worker's part of `vigilctl status`. */
 	json_object *(*status)(void *state, const struct vigil_config *cfg);
+	/* Any other command (e.g. "vrrp"); returns the whole response
+	 * (ctl_response_ok / ctl_response_error).  NULL: none. */
+	json_object *(*command)(void *state, json_object *request);
 	/* Tears the runtime down; closes its handles. */
 	void (*stop)(void *state);
 };

@@ -10,6 +10,7 @@ const char *const ctl_command_names[CTL_CMD_COUNT] = {
 	[CTL_CMD_STATUS] = "status",
 	[CTL_CMD_RELOAD] = "reload",
 	[CTL_CMD_STOP] = "stop",
+	[CTL_CMD_VRRP] = "vrrp",
 };
 
 void ctl_linebuf_init(struct ctl_linebuf *lb, size_t max)

@@ -24,6 +24,7 @@ enum ctl_command {
 	CTL_CMD_STATUS,
 	CTL_CMD_RELOAD,
 	CTL_CMD_STOP,
+	CTL_CMD_VRRP,        /* {"action","instance","hold_s"}: failback control */
 	CTL_CMD_COUNT,
 	CTL_CMD_INVALID = CTL_CMD_COUNT,
 };

@@ -25,6 +25,8 @@ struct vigilctl_opts {
 	const char *socket_path;
 	enum ctl_command command;
 	bool json;
+	long hold_s;                 /* --hold; -1: not given */
+	json_object *request;        /* built for commands with arguments */
 };
 
 static void usage(FILE *out)
@@ -37,6 +39,14 @@ static void usage(FILE *out)
 	      "                    (--json: the daemon's answer as JSON)\n"
 	      "  reload            reload the configuration (refused if it has errors)\n"
 	      "  stop              stop vigild and wait until it has exited\n"
+	      "  vrrp demote NAME [--hold SECONDS]\n"
+	      "                    the master of NAME hands over now (priority 0) and\n"
+	      "                    stays BACKUP for SECONDS (default 10; 0: until release)\n"
+	      "  vrrp maintenance NAME|all\n"
+	      "                    keep NAME BACKUP until released\n"
+	      "  vrrp release NAME|all\n"
+	      "                    end a demote hold or maintenance now\n"
+	      "                    (a sync group member stands for its whole group)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --socket=PATH  control socket (default: $VIGIL_CONTROL_SOCKET, else\n"
@@ -69,15 +79,22 @@ static int parse_args(int argc, char **argv, struct vigilctl_opts *o)
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
+		{ "hold", required_argument, NULL, 'H' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
+	char *end;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "s:jhv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->socket_path = optarg; break;
 		case 'j': o->json = true; break;
+		case 'H':
+			errno = 0;
+			o->hold_s = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || o->hold_s < 0 || o->hold_s > 31536000)
+				return usage_error("--hold wants whole seconds, 0 to 31536000:", optarg);
+			break;
 		case 'h': usage(stdout); return VIGILCTL_OK;
 		case 'v': printf("vigilctl %s\n", PACKAGE_VERSION); return VIGILCTL_OK;
 		default: return usage_error("invalid option or missing value:", argv[optind - 1]);
@@ -85,10 +102,19 @@ static int parse_args(int argc, char **argv, struct vigilctl_opts *o)
 	}
 	if (optind >= argc)
 		return usage_error("no command given", NULL);
+	if (strcmp(argv[optind], "vrrp") == 0) {
+		if (o->json)
+			return usage_error("--json goes with status only", NULL);
+		o->command = CTL_CMD_VRRP;
+		o->request = vigilctl_vrrp_request(argv + optind + 1, argc - optind - 1, o->hold_s);
+		return o->request ? -1 : VIGILCTL_USAGE;
+	}
+	if (o->hold_s >= 0)
+		return usage_error("--hold goes with vrrp demote only", NULL);
 	if (optind + 1 < argc)
 		return usage_error("unexpected argument", argv[optind + 1]);
 	o->command = command_by_name(argv[optind]);
-	if (o->command == CTL_CMD_INVALID)
+	if (o->command == CTL_CMD_INVALID || o->command == CTL_CMD_VRRP)
 		return usage_error("unknown command", argv[optind]);
 	if (o->json && o->command != CTL_CMD_STATUS)
 		return usage_error("--json goes with status only", NULL);
@@ -178,7 +204,9 @@ static char *read_line(int fd)
 /* Sends the request; the parsed response, or NULL with *status set. */
 static json_object *exchange(const struct vigilctl_opts *o, int *status)
 {
-	json_object *request = ctl_request_new(o->command), *response = NULL;
+	json_object *request = o->request ? json_object_get(o->request)
+					  : ctl_request_new(o->command);
+	json_object *response = NULL;
 	size_t len;
 	char *text = ctl_format_line(request, &len), *line = NULL;
 	const char *why;
@@ -260,6 +288,8 @@ static int report(const struct vigilctl_opts *o, json_object *response)
 		vigilctl_print_status(result, stdout);
 	else if (o->command == CTL_CMD_RELOAD)
 		puts("configuration reloaded");
+	else if (o->command == CTL_CMD_VRRP)
+		vigilctl_vrrp_print(result, stdout);
 	else if (wait_for_exit(result) == VIGILCTL_OK)
 		puts("vigild stopped");
 	else
@@ -269,7 +299,7 @@ static int report(const struct vigilctl_opts *o, json_object *response)
 
 int main(int argc, char **argv)
 {
-	struct vigilctl_opts o = { .socket_path = getenv("VIGIL_CONTROL_SOCKET") };
+	struct vigilctl_opts o = { .socket_path = getenv("VIGIL_CONTROL_SOCKET"), .hold_s = -1 };
 	json_object *response;
 	int status = parse_args(argc, argv, &o);
 
@@ -279,9 +309,9 @@ int main(int argc, char **argv)
 		o.socket_path = VIGILCTL_SOCKET_DEFAULT;
 	signal(SIGPIPE, SIG_IGN);
 	response = exchange(&o, &status);
-	if (!response)
-		return status;
-	status = report(&o, response);
+	if (response)
+		status = report(&o, response);
 	json_object_put(response);
+	json_object_put(o.request);
 	return status;
 }

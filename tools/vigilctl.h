@@ -14,6 +14,13 @@ enum vigilctl_exit {
 	VIGILCTL_PROTOCOL = 4,       /* no answer, or an answer we cannot read */
 };
 
+/* `vigilctl vrrp ACTION NAME [--hold SECONDS]` (vigilctl_vrrp.c).
+ * Builds the request from the words after "vrrp" (`args`, `n` of them)
+ * and hold_s (-1: not given); NULL with the usage error printed. */
+json_object *vigilctl_vrrp_request(char *const *args, int n, long hold_s);
+/* What the daemon did, one line per instance. */
+void vigilctl_vrrp_print(json_object *result, FILE *out);
+
 /* The readable form of a status result (vigilctl_status.c). */
 void vigilctl_print_status(json_object *result, FILE *out);
 

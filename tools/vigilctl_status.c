@@ -89,22 +89,37 @@ static void print_workers(json_object *r, FILE *out)
 	}
 }
 
+/* The operator's hold: "-", "held" (until released) or "until HH:MM:SSZ"
+ * (from the ISO time in held_until). */
+static void hold_marker(json_object *in, char *buf, size_t len)
+{
+	const char *until = json_object_get_string(member(in, "held_until"));
+
+	if (!json_object_get_boolean(member(in, "maintenance")))
+		snprintf(buf, len, "-");
+	else if (until && strlen(until) >= 19)
+		snprintf(buf, len, "until %.8sZ", until + 11);
+	else
+		snprintf(buf, len, "held");
+}
+
 static void print_vrrp(json_object *r, FILE *out)
 {
 	json_object *vrrp = member(r, "vrrp"), *instances = member(vrrp, "instances");
-	char b[6][64];
+	char b[7][64];
 
 	if (!vrrp || array_len(instances) == 0)
 		return;
-	fprintf(out, "\n%-20s %-8s %-12s %-5s %-9s %s\n", "VRRP INSTANCE", "STATE", "INTERFACE",
-		"VRID", "PRIORITY", "MASTER");
+	fprintf(out, "\n%-20s %-8s %-12s %-5s %-9s %-16s %s\n", "VRRP INSTANCE", "STATE",
+		"INTERFACE", "VRID", "PRIORITY", "MAINTENANCE", "MASTER");
 	for (size_t i = 0; i < array_len(instances); i++) {
 		json_object *in = json_object_array_get_idx(instances, i);
 
-		fprintf(out, "%-20s %-8s %-12s %-5s %-9s %s\n", field(in, "name", b[0], 64),
+		hold_marker(in, b[6], 64);
+		fprintf(out, "%-20s %-8s %-12s %-5s %-9s %-16s %s\n", field(in, "name", b[0], 64),
 			field(in, "state", b[1], 64), field(in, "interface", b[2], 64),
 			field(in, "vrid", b[3], 64), field(in, "effective_priority", b[4], 64),
-			field(in, "master_address", b[5], 64));
+			b[6], field(in, "master_address", b[5], 64));
 	}
 }
 

@@ -28,6 +28,9 @@ const char *const vrrp_event_names[VRRP_EVENT_COUNT] = {
 	[VRRP_EVENT_PREEMPT_DELAY_EXPIRED] = "preempt delay expired",
 	[VRRP_EVENT_SYNC_MASTER] = "sync group master",
 	[VRRP_EVENT_SYNC_BACKUP] = "sync group backup",
+	[VRRP_EVENT_DEMOTE] = "demote",
+	[VRRP_EVENT_MAINTENANCE_ON] = "maintenance on",
+	[VRRP_EVENT_MAINTENANCE_OFF] = "maintenance off",
 };
 
 const char *const vrrp_transition_reason_names[VRRP_REASON_COUNT] = {
@@ -44,6 +47,8 @@ const char *const vrrp_transition_reason_names[VRRP_REASON_COUNT] = {
 	[VRRP_REASON_FAULT_CLEARED_OWNER] = "fault cleared as address owner",
 	[VRRP_REASON_SHUTDOWN] = "shutdown",
 	[VRRP_REASON_SYNC_GROUP] = "sync group",
+	[VRRP_REASON_DEMOTED] = "demoted by operator",
+	[VRRP_REASON_MAINTENANCE] = "maintenance mode",
 };
 
 const char *const vrrp_timer_names[VRRP_TIMER_COUNT] = {
@@ -107,7 +112,7 @@ void vrrp_fsm_change_state(struct vrrp_fsm *fsm, enum vrrp_state to,
  * waits a Master_Down_Interval as backup. */
 static void on_startup(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
 {
-	if (vrrp_fsm_is_owner(fsm))
+	if (vrrp_fsm_is_owner(fsm) && !fsm->maintenance)
 		vrrp_fsm_become_master(fsm, VRRP_REASON_STARTUP_OWNER);
 	else
 		vrrp_fsm_start_as_backup(fsm, VRRP_REASON_STARTUP);
@@ -140,14 +145,21 @@ static void on_fault(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
 /* Leaving FAULT is a restart: the same choice as at start-up. */
 static void on_fault_cleared(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
 {
-	if (vrrp_fsm_is_owner(fsm))
+	if (vrrp_fsm_is_owner(fsm) && !fsm->maintenance)
 		vrrp_fsm_become_master(fsm, VRRP_REASON_FAULT_CLEARED_OWNER);
 	else
 		vrrp_fsm_start_as_backup(fsm, VRRP_REASON_FAULT_CLEARED);
 }
 
+/* In maintenance the master is presumed gone but not replaced: the timer
+ * runs again, so release finds it armed. */
 static void on_master_down_timer(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
 {
+	if (fsm->maintenance) {
+		fsm->has_master_address = false;
+		vrrp_fsm_restart_master_down(fsm);
+		return;
+	}
 	vrrp_fsm_become_master(fsm, fsm->takeover_reason);
 }
 
@@ -159,7 +171,8 @@ static void on_advert_timer(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *e
 
 static void on_sync_master(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
 {
-	vrrp_fsm_become_master(fsm, VRRP_REASON_SYNC_GROUP);
+	if (!fsm->maintenance)
+		vrrp_fsm_become_master(fsm, VRRP_REASON_SYNC_GROUP);
 }
 
 /* Like yielding to a higher priority advert, with no advert of our own:
@@ -189,6 +202,41 @@ static void on_backup_priority_changed(struct vrrp_fsm *fsm, const struct vrrp_f
 	vrrp_fsm_recompute_timers(fsm);
 }
 
+/* ---- the operator's failback control (see enum vrrp_event) */
+
+static void enter_maintenance(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
+{
+	fsm->maintenance = true;
+}
+
+/* Like a shutdown, the priority 0 advert lets the best backup take over
+ * after its Skew_Time; unlike one, this node stays on as a BACKUP that
+ * will not take mastership back while held. */
+static void hand_over(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
+{
+	fsm->maintenance = true;
+	vrrp_fsm_release_master(fsm, true);
+	vrrp_fsm_recompute_timers(fsm);
+	vrrp_fsm_restart_master_down(fsm);
+	vrrp_fsm_change_state(fsm, VRRP_STATE_BACKUP, ev->type == VRRP_EVENT_DEMOTE
+			      ? VRRP_REASON_DEMOTED : VRRP_REASON_MAINTENANCE);
+}
+
+static void leave_maintenance(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
+{
+	fsm->maintenance = false;
+}
+
+/* Back to the RFC's rules: a full Master_Down_Interval from now, in which
+ * a live master of higher priority is accepted and a lower one is not. */
+static void backup_leave_maintenance(struct vrrp_fsm *fsm, const struct vrrp_fsm_event *ev)
+{
+	if (!fsm->maintenance)
+		return;
+	fsm->maintenance = false;
+	vrrp_fsm_restart_master_down(fsm);
+}
+
 /* The transition table.  An empty cell is an ignored (state, event) pair:
  *  - STARTUP only from INIT or STOP (a restart); SHUTDOWN from STOP;
  *  - adverts outside BACKUP/MASTER (not running, or in FAULT);
@@ -196,13 +244,17 @@ static void on_backup_priority_changed(struct vrrp_fsm *fsm, const struct vrrp_f
  *  - FAULT in FAULT or STOP, FAULT_CLEARED outside FAULT.
  * A MASTER whose effective priority moves just advertises the new value
  * with its next advert.  The sync events apply only where they move the
- * member (SYNC_MASTER in BACKUP, SYNC_BACKUP in MASTER). */
+ * member (SYNC_MASTER in BACKUP, SYNC_BACKUP in MASTER).  The operator's
+ * events apply everywhere but in STOP (a restart begins a new machine). */
 static vrrp_fsm_handler *const vrrp_fsm_table[VRRP_STATE_COUNT][VRRP_EVENT_COUNT] = {
 	[VRRP_STATE_INIT] = {
 		[VRRP_EVENT_STARTUP] = on_startup,
 		[VRRP_EVENT_SHUTDOWN] = on_shutdown,
 		[VRRP_EVENT_FAULT] = on_fault,
 		[VRRP_EVENT_PRIORITY_CHANGED] = on_priority_changed,
+		[VRRP_EVENT_DEMOTE] = enter_maintenance,
+		[VRRP_EVENT_MAINTENANCE_ON] = enter_maintenance,
+		[VRRP_EVENT_MAINTENANCE_OFF] = leave_maintenance,
 	},
 	[VRRP_STATE_BACKUP] = {
 		[VRRP_EVENT_SHUTDOWN] = on_shutdown,
@@ -212,6 +264,9 @@ static vrrp_fsm_handler *const vrrp_fsm_table[VRRP_STATE_COUNT][VRRP_EVENT_COUNT
 		[VRRP_EVENT_PRIORITY_CHANGED] = on_backup_priority_changed,
 		[VRRP_EVENT_PREEMPT_DELAY_EXPIRED] = vrrp_fsm_backup_preempt_delay_expired,
 		[VRRP_EVENT_SYNC_MASTER] = on_sync_master,
+		[VRRP_EVENT_DEMOTE] = enter_maintenance,
+		[VRRP_EVENT_MAINTENANCE_ON] = enter_maintenance,
+		[VRRP_EVENT_MAINTENANCE_OFF] = backup_leave_maintenance,
 	},
 	[VRRP_STATE_MASTER] = {
 		[VRRP_EVENT_SHUTDOWN] = on_shutdown,
@@ -220,11 +275,17 @@ static vrrp_fsm_handler *const vrrp_fsm_table[VRRP_STATE_COUNT][VRRP_EVENT_COUNT
 		[VRRP_EVENT_FAULT] = on_fault,
 		[VRRP_EVENT_PRIORITY_CHANGED] = on_priority_changed,
 		[VRRP_EVENT_SYNC_BACKUP] = on_sync_backup,
+		[VRRP_EVENT_DEMOTE] = hand_over,
+		[VRRP_EVENT_MAINTENANCE_ON] = hand_over,
+		[VRRP_EVENT_MAINTENANCE_OFF] = leave_maintenance,
 	},
 	[VRRP_STATE_FAULT] = {
 		[VRRP_EVENT_SHUTDOWN] = on_shutdown,
 		[VRRP_EVENT_FAULT_CLEARED] = on_fault_cleared,
 		[VRRP_EVENT_PRIORITY_CHANGED] = on_priority_changed,
+		[VRRP_EVENT_DEMOTE] = enter_maintenance,
+		[VRRP_EVENT_MAINTENANCE_ON] = enter_maintenance,
+		[VRRP_EVENT_MAINTENANCE_OFF] = leave_maintenance,
 	},
 	[VRRP_STATE_STOP] = {
 		[VRRP_EVENT_STARTUP] = on_startup,

@@ -56,6 +56,20 @@ enum vrrp_event {
 	 * yielded to BACKUP. */
 	VRRP_EVENT_SYNC_MASTER,
 	VRRP_EVENT_SYNC_BACKUP,
+	/* The operator's failback control (vigilctl vrrp ...).  DEMOTE and
+	 * MAINTENANCE_ON put the machine in maintenance: a MASTER hands over
+	 * at once (priority 0 advert, VIPs removed, BACKUP), and while in
+	 * maintenance nothing makes it MASTER: a master down expiry only
+	 * re-arms the timer, every advert is accepted as if nopreempt, sync
+	 * group moves to MASTER are refused, start-up and fault recovery go
+	 * to BACKUP even for the address owner.  They differ only in the
+	 * transition reason.  MAINTENANCE_OFF ends it; a BACKUP then re-arms
+	 * its master down timer, so it takes over (or preempts a lower
+	 * priority master) after Master_Down_Interval as usual.  How long a
+	 * demote holds is the runtime's timer, which feeds MAINTENANCE_OFF. */
+	VRRP_EVENT_DEMOTE,
+	VRRP_EVENT_MAINTENANCE_ON,
+	VRRP_EVENT_MAINTENANCE_OFF,
 	VRRP_EVENT_COUNT
 };
 extern const char *const vrrp_event_names[VRRP_EVENT_COUNT];
@@ -76,6 +90,8 @@ enum vrrp_transition_reason {
 	VRRP_REASON_FAULT_CLEARED_OWNER,
 	VRRP_REASON_SHUTDOWN,
 	VRRP_REASON_SYNC_GROUP,         /* followed another member of its sync group */
+	VRRP_REASON_DEMOTED,            /* vigilctl vrrp demote */
+	VRRP_REASON_MAINTENANCE,        /* vigilctl vrrp maintenance */
 	VRRP_REASON_COUNT
 };
 extern const char *const vrrp_transition_reason_names[VRRP_REASON_COUNT];
@@ -194,6 +210,8 @@ struct vrrp_fsm {
 	bool timer_armed[VRRP_TIMER_COUNT];
 	uint64_t timer_deadline_us[VRRP_TIMER_COUNT];
 
+	/* Held out of MASTER by the operator (DEMOTE, MAINTENANCE_ON). */
+	bool maintenance;
 	bool has_master_address;            /* false: no master known */
 	struct vigil_addr master_address;   /* ours while MASTER */
 	struct vrrp_transition last_transition;

@@ -69,7 +69,8 @@ static bool preempt_delay_holds(struct vrrp_fsm *fsm)
  * otherwise the advert is discarded, unless preempt_delay still holds. */
 static bool backup_accepts(struct vrrp_fsm *fsm, const struct vrrp_advert_info *ad)
 {
-	if (!fsm->conf.preempt)
+	/* In maintenance any master is better than none from us. */
+	if (!fsm->conf.preempt || fsm->maintenance)
 		return true;
 	if (ad->priority >= fsm->effective_priority) {
 		vrrp_fsm_preempt_delay_cancel(fsm);

@@ -109,10 +109,8 @@ static void op_timer_stop(struct vrrp_fsm *fsm, enum vrrp_timer timer)
 static void op_state_changed(struct vrrp_fsm *fsm, const struct vrrp_transition *t)
 {
 	struct vrrp_instance *inst = of(fsm);
-	struct timespec now;
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	inst->transition_wall_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000;
+	inst->transition_wall_us = vrrp_instance_wall_us();
 	free(inst->transition_detail);
 	inst->transition_detail = inst->pending_detail;
 	inst->pending_detail = NULL;
@@ -178,7 +176,8 @@ struct vrrp_instance *vrrp_instance_new(struct vrrp_runtime *rt,
 		uv_timer_init(rt->loop, &inst->garp_timers[i]);
 		inst->garp_timers[i].data = inst;
 	}
-	inst->open_handles = VRRP_TIMER_COUNT + VRRP_GARP_TIMERS;
+	vrrp_instance_manual_init(inst);
+	inst->open_handles = VRRP_TIMER_COUNT + VRRP_GARP_TIMERS + 1;
 	init_fsm(inst);
 	return inst;
 }
@@ -296,6 +295,8 @@ void vrrp_instance_shutdown(struct vrrp_instance *inst)
 {
 	if (!inst->started)
 		return;
+	uv_timer_stop(&inst->hold_timer);
+	inst->held_until_wall_us = 0;
 	vrrp_fsm_signal(&inst->fsm, VRRP_EVENT_SHUTDOWN);
 	inst->started = false;
 }
@@ -331,4 +332,5 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 		uv_close((uv_handle_t *)&inst->timers[i], on_handle_closed);
 	for (int i = 0; i < VRRP_GARP_TIMERS; i++)
 		uv_close((uv_handle_t *)&inst->garp_timers[i], on_handle_closed);
+	uv_close((uv_handle_t *)&inst->hold_timer, on_handle_closed);
 }

@@ -92,6 +92,29 @@ const struct vrrp_instance_config *vrrp_instance_conf(const struct vrrp_instance
 /* vrrp_instance_start() failed: it never ran. */
 bool vrrp_instance_failed(const struct vrrp_instance *inst);
 
+/* The operator's failback control (`vigilctl vrrp`), for this instance
+ * alone (the worker spreads a command over a sync group):
+ *  - DEMOTE: a MASTER hands over now (priority 0 advert, VIPs removed,
+ *    BACKUP); in any state the instance is then held out of MASTER for
+ *    hold_ms (0: until RELEASE), so the peer is not preempted straight
+ *    back; when the hold ends it follows the RFC again;
+ *  - MAINTENANCE: the same, held until RELEASE;
+ *  - RELEASE: ends a hold at once.
+ * The last command decides: a demote replaces an indefinite hold by its
+ * own, a maintenance cancels a demote's timer.  Returns what it did, for
+ * the operator ("handed over; held for 10 s", "was BACKUP: held until
+ * released", "released", "was not held"). */
+enum vrrp_manual_action {
+	VRRP_MANUAL_DEMOTE,
+	VRRP_MANUAL_MAINTENANCE,
+	VRRP_MANUAL_RELEASE,
+	VRRP_MANUAL_COUNT
+};
+/* "demote", "maintenance", "release" (the control protocol's words). */
+extern const char *const vrrp_manual_action_names[VRRP_MANUAL_COUNT];
+const char *vrrp_instance_manual(struct vrrp_instance *inst, enum vrrp_manual_action action,
+				 uint64_t hold_ms, char *note, size_t note_len);
+
 /* The instance's object in `vigilctl status --json`. */
 json_object *vrrp_instance_status_json(const struct vrrp_instance *inst);
 

@@ -71,6 +71,12 @@ struct vrrp_instance {
 	 * reason name is all there is to say). */
 	char *pending_detail, *transition_detail;
 	uint64_t notifications;             /* handed to the notifier */
+
+	/* The operator's hold (vrrp_instance_manual.c): a demote's timer
+	 * feeds MAINTENANCE_OFF; held_until_wall_us is its realtime end
+	 * (0: no timer; held until released, or not held at all). */
+	uv_timer_t hold_timer;
+	uint64_t held_until_wall_us;
 };
 
 /* vrrp_instance_track.c */
@@ -100,6 +106,11 @@ void vrrp_instance_remove_vips(struct vrrp_instance *inst);
 void vrrp_instance_remove_stale_vips(struct vrrp_instance *inst);
 void vrrp_instance_announce_start(struct vrrp_instance *inst);
 void vrrp_instance_announce_stop(struct vrrp_instance *inst);
+
+/* vrrp_instance_manual.c */
+void vrrp_instance_manual_init(struct vrrp_instance *inst);
+/* Realtime now, in microseconds. */
+uint64_t vrrp_instance_wall_us(void);
 
 /* Round up to whole milliseconds for libuv; see vrrp_instance.c. */
 uint64_t vrrp_instance_us_to_ms(uint64_t us);

@@ -138,6 +138,11 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "tracking", vrrp_instance_tracking_json(inst));
 	add(o, "fault", inst->track_result.fault ? json_object_new_boolean(true)
 						 : json_object_new_boolean(false));
+	/* The operator's hold: held_until is null while it lasts until
+	 * `vigilctl vrrp release` (or when not held). */
+	add(o, "maintenance", json_object_new_boolean(fsm->maintenance));
+	add(o, "held_until", fsm->maintenance && inst->held_until_wall_us
+			     ? iso8601(inst->held_until_wall_us) : NULL);
 	add(o, "sync_group", inst->sync ? json_object_new_string(vrrp_sync_group_name(inst->sync))
 					 : NULL);
 	add(o, "stats", stats_json(inst));

@@ -63,6 +63,16 @@ const struct vrrp_sync_group_config *vrrp_sync_group_conf(const struct vrrp_sync
 	return g->conf;
 }
 
+size_t vrrp_sync_group_size(const struct vrrp_sync_group *g)
+{
+	return g->members.count;
+}
+
+struct vrrp_instance *vrrp_sync_group_member(const struct vrrp_sync_group *g, size_t i)
+{
+	return g->members.items[i];
+}
+
 enum vrrp_state vrrp_sync_group_state(const struct vrrp_sync_group *g)
 {
 	return g->state;

@@ -17,6 +17,11 @@
  *    the other master members to BACKUP with it (no priority 0: the peer
  *    whose member won moves its own group).
  *
+ *  - The operator's demote / maintenance / release (vigilctl vrrp) name
+ *    one member but apply to every member (the VRRP worker does this), so
+ *    a group is never half held: a master member hands over, the others
+ *    follow it to BACKUP, and none of them takes mastership while held.
+ *
  * Members that could not start are left out.  The group's state is FAULT
  * if a member is, else MASTER if one is, else BACKUP if one is; when it
  * changes to one of these, the group's notify_* / notify scripts run with
@@ -47,6 +52,10 @@ void vrrp_sync_group_free(struct vrrp_sync_group *g);
 void vrrp_sync_group_add(struct vrrp_sync_group *g, struct vrrp_instance *inst);
 const char *vrrp_sync_group_name(const struct vrrp_sync_group *g);
 const struct vrrp_sync_group_config *vrrp_sync_group_conf(const struct vrrp_sync_group *g);
+/* Its members, in configuration order (for the operator's commands,
+ * which apply to the whole group). */
+size_t vrrp_sync_group_size(const struct vrrp_sync_group *g);
+struct vrrp_instance *vrrp_sync_group_member(const struct vrrp_sync_group *g, size_t i);
 /* For reload: the state last notified, so a rebuilt group does not
  * notify what the old one already did. */
 enum vrrp_state vrrp_sync_group_state(const struct vrrp_sync_group *g);

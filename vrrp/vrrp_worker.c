@@ -13,9 +13,11 @@
 #include "vrrp/vrrp_sync.h"
 #include "vrrp/vrrp_vip.h"
 #include "vrrp/vrrp_worker_notify.h"
+#include "ctl_proto.h"
 #include "log.h"
 #include "xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,6 +391,118 @@ static json_object *vrrp_worker_status(void *state, const struct vigil_config *c
 	return o;
 }
 
+/* ---- the operator's failback control (vigilctl vrrp) ----------------------------- */
+
+/* A demote's hold: long enough for any maintenance window, short enough
+ * that milliseconds fit libuv comfortably. */
+#define VRRP_WORKER_HOLD_DEFAULT_S 10
+#define VRRP_WORKER_HOLD_MAX_S 31536000
+
+static bool manual_action_of(json_object *req, enum vrrp_manual_action *action)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(req, "action", &v) || !json_object_is_type(v, json_type_string))
+		return false;
+	for (int i = 0; i < VRRP_MANUAL_COUNT; i++)
+		if (strcmp(json_object_get_string(v), vrrp_manual_action_names[i]) == 0) {
+			*action = (enum vrrp_manual_action)i;
+			return true;
+		}
+	return false;
+}
+
+/* "hold_s": whole seconds, 0 (until released) to a year; absent: the default. */
+static bool manual_hold_of(json_object *req, uint64_t *hold_ms)
+{
+	json_object *v;
+	int64_t s;
+
+	if (!json_object_object_get_ex(req, "hold_s", &v) || !v) {
+		*hold_ms = VRRP_WORKER_HOLD_DEFAULT_S * 1000u;
+		return true;
+	}
+	if (!json_object_is_type(v, json_type_int))
+		return false;
+	s = json_object_get_int64(v);
+	if (s < 0 || s > VRRP_WORKER_HOLD_MAX_S)
+		return false;
+	*hold_ms = (uint64_t)s * 1000u;
+	return true;
+}
+
+/* The instances a command names: "all", or one instance with the other
+ * members of its sync group (a group is never half held). */
+static bool manual_targets(const struct vrrp_worker *vw, const char *name, struct ptr_array *out)
+{
+	struct vrrp_instance *inst;
+	struct vrrp_sync_group *g;
+
+	if (strcmp(name, "all") == 0) {
+		for (size_t i = 0; i < vw->instances.count; i++)
+			ptr_array_push(out, vw->instances.items[i]);
+		return true;
+	}
+	inst = find_instance(vw, name);
+	if (!inst)
+		return false;
+	ptr_array_push(out, inst);
+	g = vrrp_instance_group(inst);
+	for (size_t i = 0; g && i < vrrp_sync_group_size(g); i++)
+		if (vrrp_sync_group_member(g, i) != inst)
+			ptr_array_push(out, vrrp_sync_group_member(g, i));
+	return true;
+}
+
+static json_object *manual_apply(struct ptr_array *targets, enum vrrp_manual_action action,
+				 uint64_t hold_ms)
+{
+	json_object *result = json_object_new_object(), *list = json_object_new_array();
+	char note[160];
+
+	for (size_t i = 0; i < targets->count; i++) {
+		struct vrrp_instance *inst = targets->items[i];
+		json_object *o = json_object_new_object();
+
+		vrrp_instance_manual(inst, action, hold_ms, note, sizeof(note));
+		json_object_object_add(o, "name", json_object_new_string(vrrp_instance_name(inst)));
+		json_object_object_add(o, "result", json_object_new_string(note));
+		json_object_array_add(list, o);
+	}
+	json_object_object_add(result, "action",
+			       json_object_new_string(vrrp_manual_action_names[action]));
+	json_object_object_add(result, "instances", list);
+	return result;
+}
+
+/* {"command":"vrrp","action":"demote"|"maintenance"|"release",
+ *  "instance":NAME|"all","hold_s":N}.  Each instance's answer says what
+ * was done; an instance that is not master is held, not refused. */
+static json_object *vrrp_worker_command(void *state, json_object *req)
+{
+	struct vrrp_worker *vw = state;
+	enum vrrp_manual_action action;
+	struct ptr_array targets = { 0 };
+	json_object *name, *response;
+	uint64_t hold_ms;
+	char msg[160];
+
+	if (!manual_action_of(req, &action))
+		return ctl_response_error("\"action\" must be demote, maintenance or release");
+	if (!json_object_object_get_ex(req, "instance", &name)
+	    || !json_object_is_type(name, json_type_string))
+		return ctl_response_error("\"instance\" must name a VRRP instance, or all");
+	if (!manual_hold_of(req, &hold_ms))
+		return ctl_response_error("\"hold_s\" must be a whole number of seconds, 0 to 31536000");
+	if (!manual_targets(vw, json_object_get_string(name), &targets)) {
+		snprintf(msg, sizeof(msg), "no such VRRP instance: %s", json_object_get_string(name));
+		return ctl_response_error(msg);
+	}
+	response = ctl_response_ok(manual_apply(&targets, action, hold_ms));
+	ptr_array_free(&targets, NULL);
+	return response;
+}
+
 /* Called by the worker's stop path (SIGTERM, `vigilctl stop`, parent
  * gone) before it exits: every instance resigns (priority 0 advert, VIPs
  * removed) synchronously, then the handles close and the loop ends. */
@@ -409,5 +523,6 @@ const struct worker_ops vrrp_worker_ops = {
 	.start = vrrp_worker_start,
 	.reload = vrrp_worker_reload,
 	.status = vrrp_worker_status,
+	.command = vrrp_worker_command,
 	.stop = vrrp_worker_stop,
 };

@@ -1052,17 +1052,142 @@ static void test_sync_backup_releases_without_priority_zero(void **state)
 	free(f);
 }
 
+/* ----------------------------------------- the operator's failback control */
+
+/* DEMOTE on a master: priority 0, VIPs out, BACKUP with the operator's
+ * reason, the master down timer running, and held. */
+static void test_demote_master_hands_over(void **state)
+{
+	struct fake *f = fake_master();
+
+	(void)state;
+	assert_int_equal(signal_event(f, VRRP_EVENT_DEMOTE), VRRP_FSM_HANDLED);
+	expect_actions(f, "stop advert", "advert0", "remove_vips", "start master_down 3609375",
+		       "state MASTER->BACKUP");
+	expect_last_hook(f, VRRP_STATE_MASTER, VRRP_STATE_BACKUP, VRRP_REASON_DEMOTED);
+	assert_string_equal(vrrp_transition_reason_name(VRRP_REASON_DEMOTED),
+			    "demoted by operator");
+	assert_true(f->fsm.maintenance);
+	assert_int_equal(f->fsm.stats.priority_zero_sent, 1);
+	assert_int_equal(f->fsm.stats.released_master, 1);
+	assert_false(f->fsm.has_master_address);
+	free(f);
+}
+
+static void test_maintenance_on_master_hands_over(void **state)
+{
+	struct fake *f = fake_master();
+
+	(void)state;
+	assert_int_equal(signal_event(f, VRRP_EVENT_MAINTENANCE_ON), VRRP_FSM_HANDLED);
+	expect_actions(f, "stop advert", "advert0", "remove_vips", "start master_down 3609375",
+		       "state MASTER->BACKUP");
+	expect_last_hook(f, VRRP_STATE_MASTER, VRRP_STATE_BACKUP, VRRP_REASON_MAINTENANCE);
+	assert_true(f->fsm.maintenance);
+	free(f);
+}
+
+/* Held: the master down expiry re-arms the timer instead of promoting,
+ * and a lower priority master is accepted (as with nopreempt). */
+static void test_held_backup_never_becomes_master(void **state)
+{
+	struct fake *f = fake_backup();
+
+	(void)state;
+	f->n_hooks = 0;
+	assert_int_equal(signal_event(f, VRRP_EVENT_DEMOTE), VRRP_FSM_HANDLED);
+	expect_no_actions(f);
+	assert_int_equal(f->n_hooks, 0);
+	assert_true(f->fsm.maintenance);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(signal_event(f, VRRP_EVENT_MASTER_DOWN_TIMER), VRRP_FSM_HANDLED);
+		expect_actions(f, "start master_down 3609375");
+		assert_int_equal(f->fsm.state, VRRP_STATE_BACKUP);
+	}
+	advert(f, 50, 1000000, "10.0.0.2");
+	expect_actions(f, "start master_down 3609375");
+	assert_int_equal(f->fsm.takeover_reason, VRRP_REASON_MASTER_DOWN);
+	advert(f, 0, 1000000, "10.0.0.2");
+	expect_actions(f, "start master_down 609375");
+	assert_int_equal(signal_event(f, VRRP_EVENT_MASTER_DOWN_TIMER), VRRP_FSM_HANDLED);
+	assert_int_equal(f->fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(signal_event(f, VRRP_EVENT_SYNC_MASTER), VRRP_FSM_HANDLED);
+	assert_int_equal(f->fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(f->n_hooks, 0);
+	assert_int_equal(f->fsm.stats.became_master, 0);
+	free(f);
+}
+
+/* Release: the timer restarts for a full interval; a lower priority
+ * master is then preempted when it runs out, as usual. */
+static void test_release_lets_backup_preempt(void **state)
+{
+	struct fake *f = fake_master();
+
+	(void)state;
+	signal_event(f, VRRP_EVENT_DEMOTE);
+	advert(f, 50, 1000000, "10.0.0.2");
+	fake_clear(f);
+	assert_int_equal(signal_event(f, VRRP_EVENT_MAINTENANCE_OFF), VRRP_FSM_HANDLED);
+	expect_actions(f, "start master_down 3609375");
+	assert_false(f->fsm.maintenance);
+	advert(f, 50, 1000000, "10.0.0.2");
+	expect_no_actions(f);
+	assert_int_equal(f->fsm.takeover_reason, VRRP_REASON_PREEMPTED);
+	assert_int_equal(signal_event(f, VRRP_EVENT_MASTER_DOWN_TIMER), VRRP_FSM_HANDLED);
+	expect_last_hook(f, VRRP_STATE_BACKUP, VRRP_STATE_MASTER, VRRP_REASON_PREEMPTED);
+	/* releasing what is not held does nothing */
+	fake_clear(f);
+	assert_int_equal(signal_event(f, VRRP_EVENT_MAINTENANCE_OFF), VRRP_FSM_HANDLED);
+	expect_no_actions(f);
+	free(f);
+}
+
+static void test_release_of_unheld_backup_keeps_timer(void **state)
+{
+	struct fake *f = fake_backup();
+
+	(void)state;
+	assert_int_equal(signal_event(f, VRRP_EVENT_MAINTENANCE_OFF), VRRP_FSM_HANDLED);
+	expect_no_actions(f);
+	assert_int_equal(signal_event(f, VRRP_EVENT_MASTER_DOWN_TIMER), VRRP_FSM_HANDLED);
+	assert_int_equal(f->fsm.state, VRRP_STATE_MASTER);
+	free(f);
+}
+
+/* An address owner in maintenance starts, and leaves FAULT, as BACKUP. */
+static void test_held_owner_starts_as_backup(void **state)
+{
+	struct fake *f = fake_new();
+
+	(void)state;
+	f->conf.priority = 255;
+	vrrp_fsm_init(&f->fsm, &f->conf, &fake_ops, f);
+	assert_int_equal(signal_event(f, VRRP_EVENT_MAINTENANCE_ON), VRRP_FSM_HANDLED);
+	signal_event(f, VRRP_EVENT_STARTUP);
+	assert_int_equal(f->fsm.state, VRRP_STATE_BACKUP);
+	signal_event(f, VRRP_EVENT_FAULT);
+	signal_event(f, VRRP_EVENT_DEMOTE);
+	signal_event(f, VRRP_EVENT_FAULT_CLEARED);
+	assert_int_equal(f->fsm.state, VRRP_STATE_BACKUP);
+	signal_event(f, VRRP_EVENT_FAULT);
+	assert_int_equal(signal_event(f, VRRP_EVENT_MAINTENANCE_OFF), VRRP_FSM_HANDLED);
+	signal_event(f, VRRP_EVENT_FAULT_CLEARED);
+	expect_last_hook(f, VRRP_STATE_FAULT, VRRP_STATE_MASTER, VRRP_REASON_FAULT_CLEARED_OWNER);
+	free(f);
+}
+
 /* ------------------------------------------------------- the table itself */
 
 /* The documented table: X marks a handled pair. */
 static const char *const expected_table[VRRP_STATE_COUNT] = {
 	/* STARTUP SHUTDOWN ADVERT MDOWN ADVTIMER FAULT CLEARED PRIO PDELAY
-	 * SYNC_MASTER SYNC_BACKUP */
-	[VRRP_STATE_INIT] =   "XX...X.X...",
-	[VRRP_STATE_BACKUP] = ".XXX.X.XXX.",
-	[VRRP_STATE_MASTER] = ".XX.XX.X..X",
-	[VRRP_STATE_FAULT] =  ".X....XX...",
-	[VRRP_STATE_STOP] =   "X......X...",
+	 * SYNC_MASTER SYNC_BACKUP DEMOTE MAINT_ON MAINT_OFF */
+	[VRRP_STATE_INIT] =   "XX...X.X...XXX",
+	[VRRP_STATE_BACKUP] = ".XXX.X.XXX.XXX",
+	[VRRP_STATE_MASTER] = ".XX.XX.X..XXXX",
+	[VRRP_STATE_FAULT] =  ".X....XX...XXX",
+	[VRRP_STATE_STOP] =   "X......X......",
 };
 
 static void test_table_matches_documentation(void **state)
@@ -1126,7 +1251,7 @@ static void test_unhandled_pairs_do_nothing(void **state)
 			checked++;
 			free(f);
 		}
-	assert_int_equal(checked, 33);
+	assert_int_equal(checked, 36);
 }
 
 static void test_timer_event_without_timer(void **state)
@@ -1315,6 +1440,12 @@ int main(void)
 		cmocka_unit_test(test_priority_zero_is_clamped),
 		cmocka_unit_test(test_sync_master_takes_a_backup_over),
 		cmocka_unit_test(test_sync_backup_releases_without_priority_zero),
+		cmocka_unit_test(test_demote_master_hands_over),
+		cmocka_unit_test(test_maintenance_on_master_hands_over),
+		cmocka_unit_test(test_held_backup_never_becomes_master),
+		cmocka_unit_test(test_release_lets_backup_preempt),
+		cmocka_unit_test(test_release_of_unheld_backup_keeps_timer),
+		cmocka_unit_test(test_held_owner_starts_as_backup),
 		cmocka_unit_test(test_table_matches_documentation),
 		cmocka_unit_test(test_unhandled_pairs_do_nothing),
 		cmocka_unit_test(test_timer_event_without_timer),
