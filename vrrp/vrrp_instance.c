@@ -225,9 +225,6 @@ static void warn_unimplemented(const struct vrrp_instance *inst)
 	if (c->use_vmac)
 		log_warning("VRRP instance %s: use_vmac is not implemented yet; running on %s itself",
 			    inst->name, c->interface);
-	if (c->vroutes.count || c->vrules.count)
-		log_warning("VRRP instance %s: virtual_routes/virtual_rules are not implemented yet",
-			    inst->name);
 }
 
 static int find_source(struct vrrp_instance *inst)
@@ -320,6 +317,7 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 	if (!inst)
 		return;
 	vrrp_instance_announce_stop(inst);
+	vrrp_instance_routes_free(inst);
 	if (inst->sock) {
 		if (inst->subscribed)
 			vrrp_socket_unsubscribe(inst->sock, inst->vrid);

@@ -54,6 +54,11 @@ struct vrrp_instance {
 	uint64_t instance_drops[VRRP_DROP_COUNT];
 	uint64_t addr_list_mismatch;        /* counted and logged, not dropped */
 	uint64_t send_errors, vip_errors, vips_restored, gratuitous_sent;
+	/* virtual_routes / virtual_rules: a netlink socket opened when the
+	 * instance has any (vrrp_instance_vips.c), and their failures. */
+	struct vrrp_route_ctx *route_ctx;
+	uint64_t route_errors;
+	struct log_ratelimit rl_route;
 	struct log_ratelimit rl_drop, rl_send, rl_mismatch;
 
 	/* Tracking: the objects as last reported, and what they made of
@@ -106,6 +111,8 @@ void vrrp_instance_remove_vips(struct vrrp_instance *inst);
 void vrrp_instance_remove_stale_vips(struct vrrp_instance *inst);
 void vrrp_instance_announce_start(struct vrrp_instance *inst);
 void vrrp_instance_announce_stop(struct vrrp_instance *inst);
+/* Closes the routes' netlink socket (at free). */
+void vrrp_instance_routes_free(struct vrrp_instance *inst);
 
 /* vrrp_instance_manual.c */
 void vrrp_instance_manual_init(struct vrrp_instance *inst);

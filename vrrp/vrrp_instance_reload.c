@@ -86,6 +86,22 @@ static bool optional_addr_eq(bool has_a, const struct vigil_addr *a, bool has_b,
 }
 
 /* Where and how the instance speaks. */
+/* Routes and rules compared line by line, as written: a master installs
+ * exactly its configured lines, so any change must go through a rebuild
+ * that removes the old ones and adds the new ones. */
+static bool routes_eq(const struct ptr_array *a, const struct ptr_array *b)
+{
+	if (a->count != b->count)
+		return false;
+	for (size_t i = 0; i < a->count; i++) {
+		const struct vrrp_route_config *x = a->items[i], *y = b->items[i];
+
+		if (!str_eq(x->text, y->text))
+			return false;
+	}
+	return true;
+}
+
 static bool identity_eq(const struct vrrp_instance_config *a,
 			const struct vrrp_instance_config *b)
 {
@@ -97,7 +113,8 @@ static bool identity_eq(const struct vrrp_instance_config *a,
 				&b->unicast_src) &&
 	       vigil_addr_equal(&a->mcast_dst, &b->mcast_dst) &&
 	       peers_eq(&a->unicast_peers, &b->unicast_peers) && a->auth_type == b->auth_type &&
-	       str_eq(a->auth_pass, b->auth_pass) && a->use_vmac == b->use_vmac;
+	       str_eq(a->auth_pass, b->auth_pass) && a->use_vmac == b->use_vmac &&
+	       routes_eq(&a->vroutes, &b->vroutes) && routes_eq(&a->vrules, &b->vrules);
 }
 
 /* What the state machine copied at init. */

@@ -83,6 +83,7 @@ static json_object *stats_json(const struct vrrp_instance *inst)
 	add(o, "vip_errors", u64(inst->vip_errors));
 	add(o, "vips_restored", u64(inst->vips_restored));
 	add(o, "gratuitous_sent", u64(inst->gratuitous_sent));
+	add(o, "route_errors", u64(inst->route_errors));
 	add(o, "notifications", u64(inst->notifications));
 	add(o, "drops", drops_json(inst));
 	return o;
@@ -110,8 +111,6 @@ static json_object *unimplemented_json(const struct vrrp_instance *inst)
 
 	if (c->use_vmac)
 		json_object_array_add(a, json_object_new_string("use_vmac"));
-	if (c->vroutes.count || c->vrules.count)
-		json_object_array_add(a, json_object_new_string("virtual_routes_rules"));
 	return a;
 }
 

@@ -1,10 +1,12 @@
 /* An instance's virtual addresses (virtual_ipaddress and
- * virtual_ipaddress_excluded): added on becoming master, removed on
- * leaving, removed at start-up if a previous run left them, put back when
- * removed behind our back while master; and the gratuitous ARP /
- * unsolicited NA announcements that follow becoming master. */
+ * virtual_ipaddress_excluded), then its virtual_routes and virtual_rules:
+ * added on becoming master, removed on leaving, removed at start-up if a
+ * previous run left them; addresses are also put back when removed behind
+ * our back while master; and the gratuitous ARP / unsolicited NA
+ * announcements that follow becoming master. */
 #include "config.h"
 #include "vrrp/vrrp_instance_private.h"
+#include "vrrp/vrrp_route.h"
 #include "vrrp/vrrp_vip.h"
 
 #include <string.h>
@@ -74,18 +76,89 @@ static int vip_present(struct vrrp_instance *inst, const struct vrrp_ipaddress_c
 	return ifindex < 0 ? ifindex : vrrp_vip_present(inst->rt->vip, ifindex, &ip->addr);
 }
 
+/* ---- routes and rules --------------------------------------------------------------- */
+
+enum route_op { ROUTE_ADD, ROUTE_DEL, ROUTE_DEL_STALE };
+
+/* The socket, opened the first time an instance with routes needs it. */
+static struct vrrp_route_ctx *route_ctx(struct vrrp_instance *inst)
+{
+	int rc;
+
+	if (inst->route_ctx || (!inst->conf->vroutes.count && !inst->conf->vrules.count))
+		return inst->route_ctx;
+	if (!inst->rl_route.interval_ms)
+		inst->rl_route = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 5);
+	inst->route_ctx = vrrp_route_open(&rc);
+	if (!inst->route_ctx) {
+		inst->route_errors++;
+		log_ratelimited(&inst->rl_route, LOG_ERR, "VRRP instance %s: no netlink socket; "
+				"virtual routes and rules cannot be changed: %s",
+				inst->name, strerror(-rc));
+	}
+	return inst->route_ctx;
+}
+
+static void route_one(struct vrrp_instance *inst, struct vrrp_route_ctx *ctx,
+		      const struct vrrp_route_config *r, enum route_op op)
+{
+	static const char *const verbs[] = { "add", "remove", "remove" };
+	const char *what = r->kind == VRRP_ROUTE ? "route" : "rule";
+	char err[160];
+	int rc = op == ROUTE_ADD ? vrrp_route_add(ctx, r, err, sizeof(err))
+				 : vrrp_route_del(ctx, r, err, sizeof(err));
+
+	if (rc == 1 && op == ROUTE_DEL_STALE)
+		log_notice("VRRP instance %s: removed %s '%s', left by an earlier run",
+			   inst->name, what, r->text);
+	if (rc >= 0)
+		return;
+	inst->route_errors++;
+	log_ratelimited(&inst->rl_route, LOG_ERR, "VRRP instance %s: cannot %s %s '%s' (%s:%u): %s",
+			inst->name, verbs[op], what, r->text, r->where.file ? r->where.file : "?",
+			r->where.line, err);
+}
+
+/* Routes before rules on the way in (a rule may send traffic to a table
+ * the routes fill), rules first on the way out. */
+static void for_each_route(struct vrrp_instance *inst, enum route_op op)
+{
+	const struct ptr_array *lists[] = { &inst->conf->vroutes, &inst->conf->vrules };
+	struct vrrp_route_ctx *ctx = route_ctx(inst);
+
+	if (!ctx)
+		return;
+	for (size_t n = 0; n < 2; n++) {
+		const struct ptr_array *list = lists[op == ROUTE_ADD ? n : 1 - n];
+
+		for (size_t i = 0; i < list->count; i++)
+			route_one(inst, ctx, list->items[i], op);
+	}
+}
+
+void vrrp_instance_routes_free(struct vrrp_instance *inst)
+{
+	vrrp_route_close(inst->route_ctx);
+	inst->route_ctx = NULL;
+}
+
+/* ---- adding and removing ------------------------------------------------------------ */
+
 void vrrp_instance_add_vips(struct vrrp_instance *inst)
 {
 	inst->vips_installed = true;
 	if (have_netlink(inst))
 		for_each_vip(inst, add_one);
+	for_each_route(inst, ROUTE_ADD);
 }
 
-/* The flag goes first: the monitor's reports of these removals are ours. */
+/* The flag goes first: the monitor's reports of these removals are ours.
+ * Routes and rules go before the addresses they may use. */
 void vrrp_instance_remove_vips(struct vrrp_instance *inst)
 {
 	inst->vips_installed = false;
 	vrrp_instance_announce_stop(inst);
+	for_each_route(inst, ROUTE_DEL);
 	if (have_netlink(inst))
 		for_each_vip(inst, del_one);
 }
@@ -105,6 +178,7 @@ static void del_stale(struct vrrp_instance *inst, const struct vrrp_ipaddress_co
  * crash or kill -9 of the previous vigild. */
 void vrrp_instance_remove_stale_vips(struct vrrp_instance *inst)
 {
+	for_each_route(inst, ROUTE_DEL_STALE);
 	if (inst->rt->vip)
 		for_each_vip(inst, del_stale);
 }
