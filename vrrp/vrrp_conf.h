@@ -149,6 +149,13 @@ struct vrrp_unicast_peer_config {
 	int min_ttl, max_ttl;           /* -1: not given */
 };
 
+/* old_unicast_checksum: which VRRPv3 unicast IPv4 checksum form is sent. */
+enum vrrp_old_csum {
+	VRRP_OLD_CSUM_AUTO = 0,             /* not given: the RFC form, the old one if a peer sends it */
+	VRRP_OLD_CSUM_ALWAYS,               /* given: the old form (keepalived before 1.3.6) */
+	VRRP_OLD_CSUM_NEVER,                /* "never": the RFC form, whatever peers send */
+};
+
 struct vrrp_instance_config {
 	struct vrrp_conf_common common;     /* must stay first */
 	char *name;
@@ -186,6 +193,7 @@ struct vrrp_instance_config {
 	struct vrrp_opt_bool check_unicast_src;
 	bool unicast_fault_no_peer;
 	struct vrrp_opt_u32 unicast_ttl;    /* not set: the kernel's default */
+	enum vrrp_old_csum old_unicast_checksum;
 	bool track_src_ip;
 	bool dont_track_primary;
 

@@ -290,6 +290,20 @@ static bool peer_option(struct conf_parser *p, const struct conf_args *a, int i,
 	return true;
 }
 
+/* "old_unicast_checksum [never]" */
+static void instance_old_unicast_checksum(struct conf_parser *p, void *obj,
+					  const struct conf_args *a)
+{
+	static const char *const never[] = { "never", NULL };
+	struct vrrp_instance_config *inst = obj;
+	int idx;
+
+	if (a->argc == 1)
+		inst->old_unicast_checksum = VRRP_OLD_CSUM_ALWAYS;
+	else if (conf_get_enum(p, a, 1, never, &idx))
+		inst->old_unicast_checksum = VRRP_OLD_CSUM_NEVER;
+}
+
 static void unicast_peer_item(struct conf_parser *p, void *obj, const struct conf_args *a)
 {
 	struct vrrp_instance_config *inst = obj;
@@ -349,6 +363,8 @@ static const struct conf_keyword instance_keywords[] = {
 	FIELD("check_unicast_src", 0, 1),
 	FIELD("unicast_fault_no_peer", 0, 0),
 	FIELD("unicast_ttl", 1, 1),
+	{ "old_unicast_checksum", instance_old_unicast_checksum, NULL, CONF_SUPPORTED, 0, 1, NULL,
+	  false },
 	FIELD("track_src_ip", 0, 0),
 	FIELD("dont_track_primary", 0, 0),
 	{ "authentication", NULL, &vrrp_authentication_block, CONF_SUPPORTED, 0, 0, NULL, false },
@@ -378,8 +394,6 @@ static const struct conf_keyword instance_keywords[] = {
 	{ "use_vmac_addr", NULL, NULL, CONF_NOT_YET, 0, 0,
 	  "per-address VMACs are not implemented; use use_vmac", false },
 	{ "use_ipvlan", NULL, NULL, CONF_NOT_YET, 0, 3, "ipvlan interfaces are not implemented", false },
-	{ "old_unicast_checksum", NULL, NULL, CONF_NOT_YET, 0, 1,
-	  "only the RFC 5798 VRRPv3 checksum is implemented", false },
 	{ "kernel_rx_buf_size", NULL, NULL, CONF_NOT_YET, 0, 1,
 	  "the kernel's default receive buffer is used", false },
 	/* Gone from keepalived's man page but still in its samples and in old

@@ -182,6 +182,12 @@ static json_object *peer_item(const void *item)
 	return o;
 }
 
+/* old_unicast_checksum, by enum vrrp_old_csum. */
+static const char *const old_csum_names[] = {
+	[VRRP_OLD_CSUM_AUTO] = "auto", [VRRP_OLD_CSUM_ALWAYS] = "always",
+	[VRRP_OLD_CSUM_NEVER] = "never",
+};
+
 static void add_addressing(json_object *o, const struct vrrp_instance_config *inst)
 {
 	add(o, "family", json_object_new_string(inst->family == AF_INET6 ? "inet6" : "inet"));
@@ -198,6 +204,8 @@ static void add_addressing(json_object *o, const struct vrrp_instance_config *in
 	add_bool(o, "unicast_fault_no_peer", inst->unicast_fault_no_peer);
 	add(o, "unicast_ttl", inst->unicast_ttl.set ? json_object_new_int64(inst->unicast_ttl.value)
 						    : NULL);
+	add(o, "old_unicast_checksum",
+	    json_object_new_string(old_csum_names[inst->old_unicast_checksum]));
 	add_bool(o, "track_src_ip", inst->track_src_ip);
 	add_bool(o, "dont_track_primary", inst->dont_track_primary);
 }

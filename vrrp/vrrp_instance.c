@@ -13,11 +13,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-/* libuv timers take whole milliseconds while the machine asks in
- * microseconds: durations are rounded up, so a timer never fires before
- * the RFC's interval (at most 999 us late from rounding).  The loop's
- * clock is refreshed before a timer is armed, so the deadline counts from
- * now rather than from the start of the loop iteration. */
+/* For the GARP pacing and hold timers, which stay on libuv's millisecond
+ * timers: durations are rounded up, so a timer never fires early.  The
+ * state machine's timers are precise ones (vrrp_timer.h). */
 uint64_t vrrp_instance_us_to_ms(uint64_t us)
 {
 	return (us + 999) / 1000;
@@ -28,9 +26,11 @@ static struct vrrp_instance *of(struct vrrp_fsm *fsm)
 	return fsm->ctx;
 }
 
+/* CLOCK_MONOTONIC, the clock the precise timers' deadlines are on. */
 static uint64_t op_now_us(struct vrrp_fsm *fsm)
 {
-	return uv_hrtime() / 1000;
+	(void)fsm;
+	return vrrp_timer_now_us();
 }
 
 static void op_send_advert(struct vrrp_fsm *fsm, uint8_t priority)
@@ -69,7 +69,7 @@ static const enum vrrp_event timer_events[VRRP_TIMER_COUNT] = {
  * machine still counting the timer as running, and the group delivers it
  * when the others want to take over too.  A restart or stop of the timer
  * (an advert heard, a transition) withdraws the wish. */
-static void on_fsm_timer(uv_timer_t *handle)
+static void on_fsm_timer(struct vrrp_precise_timer *handle)
 {
 	struct vrrp_instance *inst = handle->data;
 	enum vrrp_timer timer = (enum vrrp_timer)(handle - inst->timers);
@@ -85,21 +85,32 @@ static void on_fsm_timer(uv_timer_t *handle)
 	vrrp_fsm_signal(&inst->fsm, timer_events[timer]);
 }
 
+/* The machine has just computed the deadline from op_now_us, the same
+ * clock: arming that absolute time rather than the duration again keeps
+ * the timer and the machine's timer_deadline_us the same instant.  A
+ * timer that cannot be armed (it never fails for a valid timerfd) would
+ * leave the machine waiting forever, so it is logged as an error. */
 static void op_timer_start(struct vrrp_fsm *fsm, enum vrrp_timer timer, uint64_t duration_us)
 {
 	struct vrrp_instance *inst = of(fsm);
+	uint64_t deadline = fsm->timer_deadline_us[timer];
+	int err;
 
 	if (timer == VRRP_TIMER_MASTER_DOWN)
 		inst->wants_master = false;
-	uv_update_time(inst->rt->loop);
-	uv_timer_start(&inst->timers[timer], on_fsm_timer, vrrp_instance_us_to_ms(duration_us), 0);
+	if (!deadline)
+		deadline = vrrp_timer_now_us() + duration_us;
+	err = vrrp_timer_start_at(&inst->timers[timer], deadline);
+	if (err)
+		log_error("VRRP instance %s: cannot arm the %s timer: %s", inst->name,
+			  vrrp_timer_names[timer], strerror(-err));
 }
 
 static void op_timer_stop(struct vrrp_fsm *fsm, enum vrrp_timer timer)
 {
 	if (timer == VRRP_TIMER_MASTER_DOWN)
 		of(fsm)->wants_master = false;
-	uv_timer_stop(&of(fsm)->timers[timer]);
+	vrrp_timer_stop(&of(fsm)->timers[timer]);
 }
 
 /* The one hook.  The machine already logs every transition at info
@@ -154,6 +165,22 @@ static void init_fsm(struct vrrp_instance *inst)
 	vrrp_fsm_init(&inst->fsm, &fc, &instance_fsm_ops, inst);
 }
 
+/* A timer that cannot be opened (out of file descriptors) is left
+ * unopened; the instance then refuses to start (vrrp_instance_start). */
+static void init_timers(struct vrrp_instance *inst)
+{
+	for (int i = 0; i < VRRP_TIMER_COUNT; i++) {
+		int err = vrrp_timer_init(inst->rt->loop, &inst->timers[i], on_fsm_timer);
+
+		inst->timers[i].data = inst;
+		if (err) {
+			inst->timer_error = err;
+			continue;
+		}
+		inst->open_handles++;
+	}
+}
+
 struct vrrp_instance *vrrp_instance_new(struct vrrp_runtime *rt,
 					const struct vrrp_instance_config *conf)
 {
@@ -168,16 +195,13 @@ struct vrrp_instance *vrrp_instance_new(struct vrrp_runtime *rt,
 	inst->rl_drop = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 5);
 	inst->rl_send = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 3);
 	inst->rl_mismatch = (struct log_ratelimit)LOG_RATELIMIT_INIT(60000, 3);
-	for (int i = 0; i < VRRP_TIMER_COUNT; i++) {
-		uv_timer_init(rt->loop, &inst->timers[i]);
-		inst->timers[i].data = inst;
-	}
+	init_timers(inst);
 	for (int i = 0; i < VRRP_GARP_TIMERS; i++) {
 		uv_timer_init(rt->loop, &inst->garp_timers[i]);
 		inst->garp_timers[i].data = inst;
 	}
 	vrrp_instance_manual_init(inst);
-	inst->open_handles = VRRP_TIMER_COUNT + VRRP_GARP_TIMERS + 1;
+	inst->open_handles += VRRP_GARP_TIMERS + 1;
 	init_fsm(inst);
 	return inst;
 }
@@ -268,6 +292,8 @@ bool vrrp_instance_start(struct vrrp_instance *inst)
 {
 	int err;
 
+	if (inst->timer_error)
+		return start_failed(inst, "cannot open its timers", inst->timer_error);
 	if (inst->conf->auth_type == VRRP_AUTH_AH)
 		return start_failed(inst, "AH authentication is not implemented yet", 0);
 	err = find_source(inst);
@@ -298,10 +324,8 @@ void vrrp_instance_shutdown(struct vrrp_instance *inst)
 	inst->started = false;
 }
 
-static void on_handle_closed(uv_handle_t *handle)
+static void handle_closed(struct vrrp_instance *inst)
 {
-	struct vrrp_instance *inst = handle->data;
-
 	if (--inst->open_handles > 0)
 		return;
 	vrrp_instance_track_free(inst);
@@ -310,6 +334,16 @@ static void on_handle_closed(uv_handle_t *handle)
 	free(inst->error);
 	free(inst->name);
 	free(inst);
+}
+
+static void on_handle_closed(uv_handle_t *handle)
+{
+	handle_closed(handle->data);
+}
+
+static void on_timer_closed(struct vrrp_precise_timer *timer)
+{
+	handle_closed(timer->data);
 }
 
 void vrrp_instance_free(struct vrrp_instance *inst)
@@ -327,7 +361,8 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 		inst->sock = NULL;
 	}
 	for (int i = 0; i < VRRP_TIMER_COUNT; i++)
-		uv_close((uv_handle_t *)&inst->timers[i], on_handle_closed);
+		if (inst->timers[i].fd >= 0)
+			vrrp_timer_close(&inst->timers[i], on_timer_closed);
 	for (int i = 0; i < VRRP_GARP_TIMERS; i++)
 		uv_close((uv_handle_t *)&inst->garp_timers[i], on_handle_closed);
 	uv_close((uv_handle_t *)&inst->hold_timer, on_handle_closed);

@@ -6,6 +6,7 @@
 #include "vrrp/vrrp_fsm.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_socket.h"
+#include "vrrp/vrrp_timer.h"
 #include "log.h"
 
 #include "vrrp/vrrp_packet.h"
@@ -15,6 +16,7 @@ enum vrrp_instance_drop {
 	VRRP_DROP_NOT_FROM_PEER,        /* unicast: source is not a unicast_peer */
 	VRRP_DROP_INTERVAL_MISMATCH,    /* v2: interval differs (RFC 3768 7.1) */
 	VRRP_DROP_WE_ARE_OWNER,         /* we have priority 255 (RFC 5798 7.1) */
+	VRRP_DROP_TTL_OUT_OF_RANGE,     /* unicast: TTL outside the peer's min_ttl..max_ttl */
 	VRRP_DROP_COUNT
 };
 extern const char *const vrrp_instance_drop_names[VRRP_DROP_COUNT];
@@ -24,7 +26,11 @@ extern const char *const vrrp_instance_drop_names[VRRP_DROP_COUNT];
  * garp_master_delay, and garp_master_refresh_repeat rounds every
  * garp_master_refresh.  Rounds of a burst are paced by garp_interval
  * (IPv4) / gna_interval (IPv6). */
-enum vrrp_garp_timer { VRRP_GARP_PACE, VRRP_GARP_DELAY, VRRP_GARP_REFRESH, VRRP_GARP_TIMERS };
+enum vrrp_garp_timer { VRRP_GARP_PACE, VRRP_GARP_DELAY, VRRP_GARP_REFRESH, VRRP_GARP_NA_RETRY,
+		       VRRP_GARP_TIMERS };
+/* Unsolicited NAs waiting for the interface's link-local address to
+ * finish DAD (vrrp_instance_vips.c). */
+struct vrrp_na_retry;
 
 struct vrrp_instance {
 	struct vrrp_runtime *rt;
@@ -42,10 +48,16 @@ struct vrrp_instance {
 	bool subscribed, joined;
 	struct vigil_addr src;              /* what we send from: our primary address */
 	struct vrrp_packet_ctx pctx;
+	/* A peer sent the pre-1.3.6 unicast checksum and we answer in kind
+	 * (old_unicast_checksum not "never"; vrrp_instance_rx.c). */
+	bool old_csum_from_peer;
 
-	uv_timer_t timers[VRRP_TIMER_COUNT];
+	/* The machine's timers, precise to microseconds (vrrp_timer.h). */
+	struct vrrp_precise_timer timers[VRRP_TIMER_COUNT];
+	int timer_error;                    /* a negative errno: one did not open */
 	uv_timer_t garp_timers[VRRP_GARP_TIMERS];
 	unsigned garp_rounds_left;          /* of the burst being paced */
+	struct vrrp_na_retry *na_retry;     /* NULL: none waiting */
 	unsigned open_handles;              /* closed one by one before the free */
 	bool vips_installed;                /* we added the VIPs and have not removed them */
 
@@ -100,6 +112,8 @@ void vrrp_instance_notify_event(struct vrrp_instance *inst, enum vrrp_notify_eve
 
 /* vrrp_instance_tx.c */
 void vrrp_instance_setup_packet_ctx(struct vrrp_instance *inst);
+/* Whether adverts could use the old unicast checksum (v3, IPv4, unicast). */
+bool vrrp_instance_old_csum_applies(const struct vrrp_instance *inst);
 void vrrp_instance_send_advert(struct vrrp_instance *inst, uint8_t priority);
 
 /* vrrp_instance_rx.c */

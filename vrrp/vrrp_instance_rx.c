@@ -13,12 +13,14 @@ const char *const vrrp_instance_drop_names[VRRP_DROP_COUNT] = {
 	[VRRP_DROP_NOT_FROM_PEER] = "not_from_peer",
 	[VRRP_DROP_INTERVAL_MISMATCH] = "interval_mismatch",
 	[VRRP_DROP_WE_ARE_OWNER] = "we_are_owner",
+	[VRRP_DROP_TTL_OUT_OF_RANGE] = "ttl_out_of_range",
 };
 
 static const char *const instance_drop_descriptions[VRRP_DROP_COUNT] = {
 	[VRRP_DROP_NOT_FROM_PEER] = "the source is not a configured unicast_peer",
 	[VRRP_DROP_INTERVAL_MISMATCH] = "the advert interval differs from ours (VRRPv2)",
 	[VRRP_DROP_WE_ARE_OWNER] = "we own the addresses (priority 255)",
+	[VRRP_DROP_TTL_OUT_OF_RANGE] = "the TTL is outside the unicast_peer's min_ttl..max_ttl",
 };
 
 static void log_drop(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
@@ -68,15 +70,43 @@ static void ipv6_meta(const struct vrrp_rx_packet *pkt, struct vrrp_rx_meta *met
 	meta->protocol = VRRP_IPPROTO;
 }
 
-static bool from_a_peer(const struct vrrp_instance *inst, const struct vigil_addr *src)
+static const struct vrrp_unicast_peer_config *find_peer(const struct vrrp_instance *inst,
+							 const struct vigil_addr *src)
 {
 	const struct ptr_array *peers = &inst->conf->unicast_peers;
 
-	for (size_t i = 0; i < peers->count; i++)
-		if (vigil_addr_equal(&((const struct vrrp_unicast_peer_config *)peers->items[i])->addr,
-				     src))
-			return true;
-	return false;
+	for (size_t i = 0; i < peers->count; i++) {
+		const struct vrrp_unicast_peer_config *peer = peers->items[i];
+
+		if (vigil_addr_equal(&peer->addr, src))
+			return peer;
+	}
+	return NULL;
+}
+
+/* unicast_peer's min_ttl / max_ttl: how many hops away the peer may be
+ * (a packet from further off is someone else's, or forged). */
+static bool ttl_in_range(const struct vrrp_unicast_peer_config *peer, uint8_t ttl)
+{
+	return (peer->min_ttl < 0 || ttl >= peer->min_ttl) &&
+	       (peer->max_ttl < 0 || ttl <= peer->max_ttl);
+}
+
+/* Unicast: from a configured peer, at a TTL it may have. */
+static bool peer_accepts(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
+			 const struct vrrp_rx_meta *meta)
+{
+	const struct vrrp_unicast_peer_config *peer = find_peer(inst, &pkt->src);
+
+	if (!peer) {
+		drop_instance(inst, pkt, VRRP_DROP_NOT_FROM_PEER);
+		return false;
+	}
+	if (!ttl_in_range(peer, meta->ttl)) {
+		drop_instance(inst, pkt, VRRP_DROP_TTL_OUT_OF_RANGE);
+		return false;
+	}
+	return true;
 }
 
 /* The addresses we advertise, to compare with what a peer advertises. */
@@ -143,6 +173,24 @@ static bool master_heard_lower(const struct vrrp_instance *inst,
 	       !vigil_addr_equal(&info->source, &inst->src);
 }
 
+/* A peer still on the pre-1.3.6 unicast checksum would reject ours: unless
+ * old_unicast_checksum says "never" (or already says to), we send its form
+ * from now on, as keepalived does. */
+static void follow_old_csum(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
+			    const struct vrrp_advert *adv)
+{
+	char from[VIGIL_ADDR_STRLEN];
+
+	if (adv->csum_form != VRRP_CSUM_OLD_UNICAST || inst->old_csum_from_peer ||
+	    !vrrp_instance_old_csum_applies(inst) ||
+	    inst->conf->old_unicast_checksum != VRRP_OLD_CSUM_AUTO)
+		return;
+	inst->old_csum_from_peer = true;
+	inst->pctx.csum_form = VRRP_CSUM_OLD_UNICAST;
+	log_notice("VRRP instance %s: %s sends the old (pre-1.3.6) unicast checksum; "
+		   "sending it too", inst->name, vigil_addr_to_string(&pkt->src, from, sizeof(from)));
+}
+
 void vrrp_instance_receive(void *data, const struct vrrp_rx_packet *pkt)
 {
 	static struct vrrp_advert adv;          /* 4 KB: not on the stack */
@@ -163,12 +211,11 @@ void vrrp_instance_receive(void *data, const struct vrrp_rx_packet *pkt)
 		drop_verdict(inst, pkt, verdict);
 		return;
 	}
-	if (inst->unicast && !from_a_peer(inst, &pkt->src)) {
-		drop_instance(inst, pkt, VRRP_DROP_NOT_FROM_PEER);
+	if (inst->unicast && !peer_accepts(inst, pkt, &meta))
 		return;
-	}
 	if (!instance_accepts(inst, pkt, &adv))
 		return;
+	follow_old_csum(inst, pkt, &adv);
 	info = (struct vrrp_advert_info){
 		.priority = adv.priority, .interval_us = vrrp_advert_interval_us(&adv),
 		.source = pkt->src,

@@ -130,6 +130,7 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "master_address", fsm->has_master_address ? addr_json(&fsm->master_address) : NULL);
 	add(o, "source_address", inst->src.family ? addr_json(&inst->src) : NULL);
 	add(o, "mode", json_object_new_string(inst->unicast ? "unicast" : "multicast"));
+	add(o, "checksum_form", json_object_new_string(vrrp_csum_form_names[inst->pctx.csum_form]));
 	add(o, "vips", vips_json(inst));
 	add(o, "advert_interval_us", u64(c->advert_int.value_us));
 	add(o, "master_down_interval_us", u64(fsm->master_down_interval_us));

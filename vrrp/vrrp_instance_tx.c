@@ -15,9 +15,28 @@ static void ip_of(const struct vigil_addr *a, union vrrp_ip *out)
 		out->v6 = a->u.v6;
 }
 
+bool vrrp_instance_old_csum_applies(const struct vrrp_instance *inst)
+{
+	return inst->unicast && inst->conf->version.value == 3 && inst->conf->family == AF_INET;
+}
+
+/* The pre-1.3.6 form when old_unicast_checksum says so, or when a peer
+ * sent it and "never" was not given. */
+static enum vrrp_csum_form csum_form_sent(const struct vrrp_instance *inst)
+{
+	enum vrrp_old_csum old = inst->conf->old_unicast_checksum;
+
+	if (!vrrp_instance_old_csum_applies(inst) || old == VRRP_OLD_CSUM_NEVER)
+		return VRRP_CSUM_PSEUDO_HEADER;
+	if (old == VRRP_OLD_CSUM_ALWAYS || inst->old_csum_from_peer)
+		return VRRP_CSUM_OLD_UNICAST;
+	return VRRP_CSUM_PSEUDO_HEADER;
+}
+
 /* How adverts are checked and built.  The v3/IPv4 checksum is sent with
- * the pseudo-header (what keepalived and FRR send) and either form is
- * accepted, as keepalived detects it per peer. */
+ * the pseudo-header (what keepalived and FRR send) or in the old unicast
+ * form (csum_form_sent), and every form is accepted, as keepalived
+ * detects it per peer. */
 void vrrp_instance_setup_packet_ctx(struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_config *c = inst->conf;
@@ -25,8 +44,10 @@ void vrrp_instance_setup_packet_ctx(struct vrrp_instance *inst)
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->version = (uint8_t)c->version.value;
-	ctx->csum_form = VRRP_CSUM_PSEUDO_HEADER;
+	ctx->csum_form = csum_form_sent(inst);
 	ctx->accept_any_csum_form = true;
+	if (c->family == AF_INET && c->mcast_dst.family == AF_INET)
+		ctx->old_unicast_group = c->mcast_dst.u.v4;
 	/* keepalived runs (and advertises) instances without VIPs. */
 	ctx->allow_no_addrs = true;
 	/* keepalived checks TTL 255 on multicast only; unicast_peer's
@@ -69,7 +90,9 @@ static void send_one(struct vrrp_instance *inst, uint8_t *msg, size_t len,
 		     const struct vigil_addr *dst)
 {
 	char where[VIGIL_ADDR_STRLEN];
-	int rc = vrrp_socket_send(inst->sock, msg, len, &inst->src, dst);
+	const struct vrrp_opt_u32 *ttl = &inst->conf->unicast_ttl;
+	int rc = vrrp_socket_send_ttl(inst->sock, msg, len, &inst->src, dst,
+				      inst->unicast && ttl->set ? (int)ttl->value : -1);
 
 	if (rc == 0)
 		return;

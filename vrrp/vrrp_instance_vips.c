@@ -8,7 +8,10 @@
 #include "vrrp/vrrp_instance_private.h"
 #include "vrrp/vrrp_route.h"
 #include "vrrp/vrrp_vip.h"
+#include "xalloc.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -183,6 +186,117 @@ void vrrp_instance_remove_stale_vips(struct vrrp_instance *inst)
 		for_each_vip(inst, del_stale);
 }
 
+/* ---- NAs waiting for a link-local source ----------------------------------------------- */
+
+/* An instance can become master while its interface's link-local address
+ * is still tentative (DAD runs for a second or so after the link comes
+ * up): an NA has no source then.  Each such VIP is retried every
+ * NA_RETRY_MS for up to NA_RETRY_FOR_MS, and only then counted as a send
+ * error. */
+#define NA_RETRY_MS 100
+#define NA_RETRY_FOR_MS 3000
+
+struct na_waiting {
+	int ifindex;
+	struct in6_addr addr;
+};
+
+struct vrrp_na_retry {
+	struct na_waiting *items;
+	size_t count, capacity;
+	uint64_t deadline_ms;               /* loop time to give up at */
+};
+
+static void on_garp_timer(uv_timer_t *handle);
+
+static void na_retry_free(struct vrrp_instance *inst)
+{
+	if (!inst->na_retry)
+		return;
+	free(inst->na_retry->items);
+	free(inst->na_retry);
+	inst->na_retry = NULL;
+}
+
+/* Adds the VIP once; the first one starts the timer and the deadline. */
+static void na_retry_add(struct vrrp_instance *inst, int ifindex, const struct in6_addr *addr)
+{
+	struct vrrp_na_retry *r = inst->na_retry;
+	uv_timer_t *timer = &inst->garp_timers[VRRP_GARP_NA_RETRY];
+
+	if (!r) {
+		r = inst->na_retry = XNEW(struct vrrp_na_retry);
+		r->deadline_ms = uv_now(inst->rt->loop) + NA_RETRY_FOR_MS;
+		uv_timer_start(timer, on_garp_timer, NA_RETRY_MS, NA_RETRY_MS);
+	}
+	for (size_t i = 0; i < r->count; i++)
+		if (r->items[i].ifindex == ifindex && !memcmp(&r->items[i].addr, addr, sizeof(*addr)))
+			return;
+	if (r->count == r->capacity) {
+		r->capacity = r->capacity ? 2 * r->capacity : 4;
+		r->items = xreallocarray(r->items, r->capacity, sizeof(*r->items));
+	}
+	r->items[r->count++] = (struct na_waiting){ .ifindex = ifindex, .addr = *addr };
+}
+
+static int send_na(struct vrrp_instance *inst, int ifindex, const struct in6_addr *addr)
+{
+	struct vrrp_announce_if ifc;
+	int rc = vrrp_announce_if_lookup(ifindex, &ifc);
+
+	return rc ? rc : vrrp_announce_na(&inst->rt->announcer, &ifc, addr);
+}
+
+static void announce_failed(struct vrrp_instance *inst, const char *what, int rc)
+{
+	inst->send_errors++;
+	log_ratelimited(&inst->rl_send, LOG_WARNING, "VRRP instance %s: cannot announce %s: %s",
+			inst->name, what, strerror(-rc));
+}
+
+/* Out of time: what is still waiting is counted, and said once. */
+static void na_retry_give_up(struct vrrp_instance *inst)
+{
+	struct vrrp_na_retry *r = inst->na_retry;
+	struct vigil_addr a = { .family = AF_INET6, .u.v6 = r->items[0].addr };
+	char text[VIGIL_ADDR_STRLEN];
+
+	inst->send_errors += r->count;
+	log_warning("VRRP instance %s: cannot announce %s%s: no usable link-local address "
+		    "after %d ms", inst->name, vigil_addr_to_string(&a, text, sizeof(text)),
+		    r->count > 1 ? " and other addresses" : "", NA_RETRY_FOR_MS);
+	uv_timer_stop(&inst->garp_timers[VRRP_GARP_NA_RETRY]);
+	na_retry_free(inst);
+}
+
+/* One retry of every waiting VIP: sent or failed otherwise, it leaves
+ * the list; still without a source, it stays until the deadline. */
+static void na_retry_round(struct vrrp_instance *inst)
+{
+	struct vrrp_na_retry *r = inst->na_retry;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < r->count; i++) {
+		struct vigil_addr a = { .family = AF_INET6, .u.v6 = r->items[i].addr };
+		char text[VIGIL_ADDR_STRLEN];
+		int rc = send_na(inst, r->items[i].ifindex, &r->items[i].addr);
+
+		if (rc == -EADDRNOTAVAIL)
+			r->items[kept++] = r->items[i];
+		else if (rc == 0)
+			inst->gratuitous_sent++;
+		else
+			announce_failed(inst, vigil_addr_to_string(&a, text, sizeof(text)), rc);
+	}
+	r->count = kept;
+	if (kept > 0 && uv_now(inst->rt->loop) >= r->deadline_ms)
+		na_retry_give_up(inst);
+	else if (kept == 0) {
+		uv_timer_stop(&inst->garp_timers[VRRP_GARP_NA_RETRY]);
+		na_retry_free(inst);
+	}
+}
+
 /* ---- announcements ----------------------------------------------------------------- */
 
 static void announce_one(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
@@ -200,9 +314,11 @@ static void announce_one(struct vrrp_instance *inst, const struct vrrp_ipaddress
 		inst->gratuitous_sent++;
 		return;
 	}
-	inst->send_errors++;
-	log_ratelimited(&inst->rl_send, LOG_WARNING, "VRRP instance %s: cannot announce %s: %s",
-			inst->name, vip_text(ip, text, sizeof(text)), strerror(-rc));
+	if (rc == -EADDRNOTAVAIL && ip->addr.family == AF_INET6) {
+		na_retry_add(inst, ifindex, &ip->addr.u.v6);
+		return;
+	}
+	announce_failed(inst, vip_text(ip, text, sizeof(text)), rc);
 }
 
 static void announce_round(struct vrrp_instance *inst)
@@ -217,8 +333,6 @@ static uint64_t pace_us(const struct vrrp_instance *inst)
 
 	return c->family == AF_INET6 ? c->gna_interval.value_us : c->garp_interval.value_us;
 }
-
-static void on_garp_timer(uv_timer_t *handle);
 
 /* Sends the rounds owed: all at once when no interval paces them, else
  * one now and the next when the pace timer fires. */
@@ -254,7 +368,9 @@ static void on_garp_timer(uv_timer_t *handle)
 
 	if (inst->fsm.state != VRRP_STATE_MASTER)
 		return;
-	if (handle == &inst->garp_timers[VRRP_GARP_PACE])
+	if (handle == &inst->garp_timers[VRRP_GARP_NA_RETRY])
+		na_retry_round(inst);
+	else if (handle == &inst->garp_timers[VRRP_GARP_PACE])
 		announce_rounds(inst);
 	else if (handle == &inst->garp_timers[VRRP_GARP_DELAY])
 		announce_burst(inst, c->garp_master_repeat.value);
@@ -287,6 +403,7 @@ void vrrp_instance_announce_stop(struct vrrp_instance *inst)
 	inst->garp_rounds_left = 0;
 	for (int i = 0; i < VRRP_GARP_TIMERS; i++)
 		uv_timer_stop(&inst->garp_timers[i]);
+	na_retry_free(inst);
 }
 
 /* ---- addresses removed behind our back ---------------------------------------------- */

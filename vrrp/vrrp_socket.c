@@ -410,48 +410,58 @@ void vrrp_socket_leave(struct vrrp_socket *sock, const struct vigil_addr *group)
 
 /* ---- sending ------------------------------------------------------------------------- */
 
-/* The source goes in a PKTINFO control message, so one socket sends for
- * instances with different source addresses. */
-static void fill_ipv4_send(struct vrrp_socket *sock, struct msghdr *msg, char *control,
-			   const struct vigil_addr *src)
+/* Appends one control message to msg (its buffer is big enough: see
+ * SEND_CONTROL_LEN). */
+static void add_cmsg(struct msghdr *msg, int level, int type, const void *data, size_t size)
 {
-	struct cmsghdr *c;
+	struct cmsghdr *c = (struct cmsghdr *)(void *)((char *)msg->msg_control +
+						       msg->msg_controllen);
+
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(size);
+	memcpy(CMSG_DATA(c), data, size);
+	msg->msg_controllen += CMSG_SPACE(size);
+}
+
+#define SEND_CONTROL_LEN (CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)))
+
+/* The source goes in a PKTINFO control message, so one socket sends for
+ * instances with different source addresses; a TTL other than the
+ * socket's goes in one too (unicast_ttl), for the same reason. */
+static void fill_ipv4_send(struct vrrp_socket *sock, struct msghdr *msg,
+			   const struct vigil_addr *src, int ttl)
+{
 	struct in_pktinfo info = { .ipi_ifindex = sock->ifindex, .ipi_spec_dst = src->u.v4 };
 
-	msg->msg_control = control;
-	msg->msg_controllen = CMSG_SPACE(sizeof(info));
-	c = CMSG_FIRSTHDR(msg);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(info));
-	memcpy(CMSG_DATA(c), &info, sizeof(info));
+	add_cmsg(msg, IPPROTO_IP, IP_PKTINFO, &info, sizeof(info));
+	if (ttl >= 0)
+		add_cmsg(msg, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
 }
 
-static void fill_ipv6_send(struct vrrp_socket *sock, struct msghdr *msg, char *control,
-			   const struct vigil_addr *src)
+static void fill_ipv6_send(struct vrrp_socket *sock, struct msghdr *msg,
+			   const struct vigil_addr *src, int ttl)
 {
-	struct cmsghdr *c;
 	struct in6_pktinfo info = { .ipi6_addr = src->u.v6, .ipi6_ifindex = (unsigned)sock->ifindex };
 
-	msg->msg_control = control;
-	msg->msg_controllen = CMSG_SPACE(sizeof(info));
-	c = CMSG_FIRSTHDR(msg);
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(info));
-	memcpy(CMSG_DATA(c), &info, sizeof(info));
+	add_cmsg(msg, IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof(info));
+	if (ttl >= 0)
+		add_cmsg(msg, IPPROTO_IPV6, IPV6_HOPLIMIT, &ttl, sizeof(ttl));
 }
 
-int vrrp_socket_send(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
-		     const struct vigil_addr *src, const struct vigil_addr *dst)
+int vrrp_socket_send_ttl(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
+			 const struct vigil_addr *src, const struct vigil_addr *dst, int ttl)
 {
-	union { char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))]; struct cmsghdr align; } control;
+	union { char buf[SEND_CONTROL_LEN]; struct cmsghdr align; } control;
 	struct sockaddr_storage to;
 	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
-	struct msghdr mh = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1 };
+	struct msghdr mh = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = control.buf, .msg_controllen = 0 };
 
 	if (src->family != sock->family || dst->family != sock->family)
 		return -EAFNOSUPPORT;
+	if (ttl > 255)
+		return -EINVAL;
 	memset(&to, 0, sizeof(to));
 	memset(&control, 0, sizeof(control));
 	if (sock->family == AF_INET) {
@@ -460,7 +470,7 @@ int vrrp_socket_send(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
 		sin->sin_family = AF_INET;
 		sin->sin_addr = dst->u.v4;
 		mh.msg_namelen = sizeof(*sin);
-		fill_ipv4_send(sock, &mh, control.buf, src);
+		fill_ipv4_send(sock, &mh, src, ttl);
 	} else {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&to;
 
@@ -468,9 +478,15 @@ int vrrp_socket_send(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
 		sin6->sin6_addr = dst->u.v6;
 		sin6->sin6_scope_id = (uint32_t)sock->ifindex;
 		mh.msg_namelen = sizeof(*sin6);
-		fill_ipv6_send(sock, &mh, control.buf, src);
+		fill_ipv6_send(sock, &mh, src, ttl);
 	}
 	return sendmsg(sock->fd, &mh, 0) < 0 ? -errno : 0;
+}
+
+int vrrp_socket_send(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
+		     const struct vigil_addr *src, const struct vigil_addr *dst)
+{
+	return vrrp_socket_send_ttl(sock, msg, len, src, dst, -1);
 }
 
 /* ---- default source address ---------------------------------------------------------- */

@@ -2,8 +2,9 @@
  * shared by every instance on that interface and demultiplexed by VRID.
  *
  * The socket is bound to its interface (SO_BINDTODEVICE), sends with TTL /
- * hop limit 255 (multicast and unicast), does not loop its own multicast
- * back, and is read from the libuv loop with uv_poll.  The source address
+ * hop limit 255 (multicast and unicast, unless a send asks for another),
+ * does not loop its own multicast back, and is read from the libuv loop
+ * with uv_poll.  The source address
  * of each packet is given per send (IP_PKTINFO / IPV6_PKTINFO), so
  * instances with different mcast_src_ip / unicast_src_ip share a socket.
  *
@@ -74,6 +75,10 @@ uint64_t vrrp_socket_unclaimed(const struct vrrp_socket *sock);
  * negative errno (a full socket buffer is -EAGAIN). */
 int vrrp_socket_send(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
 		     const struct vigil_addr *src, const struct vigil_addr *dst);
+/* The same with the TTL / hop limit `ttl` (0..255) for this packet alone
+ * (unicast_ttl); -1: the socket's 255. */
+int vrrp_socket_send_ttl(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
+			 const struct vigil_addr *src, const struct vigil_addr *dst, int ttl);
 
 /* The address an instance sends from when the configuration names none:
  * the interface's first IPv4 address (its primary), or its first IPv6

@@ -581,3 +581,84 @@ def test_vigil_accepts_keepalived_old_unicast_checksum(make_lan, vigild, keepali
     # keepalived really sent the old form: by RFC 5798 its checksums are bad.
     theirs = sent_by(tshark_adverts(stop_capture(cap)), hk.addr4)
     assert theirs and all(a.vrrp_checksum_status == "0" for a in theirs), theirs[:3]
+
+
+def with_old_checksum(text, option="old_unicast_checksum"):
+    """The config with `option` added to its unicast instance."""
+    assert "    unicast_peer {\n" in text
+    return text.replace("    unicast_peer {\n", "    %s\n    unicast_peer {\n" % option, 1)
+
+
+@pytest.mark.parametrize("vigil_option", [None, "old_unicast_checksum"],
+                         ids=["vigil-follows", "vigil-configured"])
+def test_keepalived_old_unicast_checksum_follows_vigil_master(make_lan, vigild, keepalived,
+                                                               tmp_path, vigil_option):
+    """keepalived with `old_unicast_checksum` and vigil the higher priority:
+    keepalived accepts vigil's adverts and stays BACKUP.  vigil sends the
+    old form because it is configured to, or (by default) because it heard
+    keepalived send it before taking over."""
+    case = Case(3, 4, True, 0.1, None)
+    lan = make_lan(2)
+    hv, hk = lan[0], lan[1]
+    cap = capture(hv, tmp_path, "old-checksum-vigil-master")
+    k = keepalived(hk, with_old_checksum(keepalived_config(case, KEEPALIVED_PRIO, hk, hv)))
+    text = vigil_config(case, VIGIL_HIGH, hv, hk)
+    high = vigild(hv, with_old_checksum(text) if vigil_option else text, name="vigil-high")
+    if vigil_option:
+        high.start(workers=["vrrp"])
+        wait_vigil(high, "MASTER", master_down_s(case, VIGIL_HIGH) + 5)
+        k.start()
+    else:
+        k.start()
+        k.wait_state("MASTER", timeout=master_down_s(case, KEEPALIVED_PRIO) + 5)
+        high.start(workers=["vrrp"])
+        wait_vigil(high, "MASTER", master_down_s(case, VIGIL_HIGH) + 5)
+    k.wait_state("BACKUP", timeout=5)
+    settled, started = len(k.transitions()), time.monotonic()
+    hold(started, master_down_s(case, KEEPALIVED_PRIO) + 10 * case.interval)
+    # BACKUP beyond its master-down interval: vigil's adverts count.
+    assert k.transitions()[settled:] == [] and k.state() == "BACKUP", refused(k)
+    inst = high.instance("VI_1")
+    assert inst["state"] == "MASTER" and inst["checksum_form"] == "old_unicast", inst
+    assert "Invalid VRRPv3 checksum" not in k.log_text(), refused(k)
+    assert k.complaints() == [], refused(k)
+    assert has_vip(hv, case) and not has_vip(hk, case)
+    followed = "sends the old (pre-1.3.6) unicast checksum" in high.log_text()
+    assert followed == (vigil_option is None)
+    ours = sent_by(tshark_adverts(stop_capture(cap)), hv.addr4)
+    # In the old form, so bad by RFC 5798, as keepalived's own.
+    assert ours and ours[-1].vrrp_checksum_status == "0", ours[-3:]
+
+
+@pytest.mark.parametrize("follower_option", [None, "old_unicast_checksum never"],
+                         ids=["follows", "never"])
+def test_vigil_pair_old_unicast_checksum(make_lan, vigild, tmp_path, follower_option):
+    """Two vigil nodes in unicast, the first master with
+    `old_unicast_checksum`: the second (higher) switches to the old form
+    when it hears it, logging it once, unless told `never`; either way the
+    pair agrees on who is master and drops nothing."""
+    case = Case(3, 4, True, 0.1, None)
+    lan = make_lan(2)
+    h_old, h_new = lan[0], lan[1]
+    cap = capture(h_old, tmp_path, "old-checksum-vigil-pair")
+    old = vigild(h_old, with_old_checksum(vigil_config(case, VIGIL_LOW, h_old, h_new)),
+                 name="vigil-old")
+    text = vigil_config(case, VIGIL_HIGH, h_new, h_old)
+    new = vigild(h_new, with_old_checksum(text, follower_option) if follower_option else text,
+                 name="vigil-new")
+    old.start(workers=["vrrp"])
+    wait_vigil(old, "MASTER", master_down_s(case, VIGIL_LOW) + 5)
+    assert old.instance("VI_1")["checksum_form"] == "old_unicast"
+    new.start(workers=["vrrp"])
+    wait_vigil(new, "MASTER", master_down_s(case, VIGIL_HIGH) + 5)
+    inst_old = old.wait(lambda: following(old, h_new.addr4, 10), "vigil-old to follow", 5)
+    inst_new = new.instance("VI_1")
+    want = "pseudo_header" if follower_option else "old_unicast"
+    assert inst_new["checksum_form"] == want, inst_new
+    notices = new.log_text().count("sends the old (pre-1.3.6) unicast checksum")
+    assert notices == (0 if follower_option else 1)
+    assert_no_drops(inst_old["stats"])
+    assert_no_drops(inst_new["stats"])
+    ours = sent_by(tshark_adverts(stop_capture(cap)), h_new.addr4)
+    # tshark checks the RFC 5798 form: "1" good, "0" bad (the old form).
+    assert ours and ours[-1].vrrp_checksum_status == ("1" if follower_option else "0"), ours[-3:]
