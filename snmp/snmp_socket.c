@@ -1,5 +1,6 @@
 /* Parsing the snmp_socket transport address (syntax in snmp_socket.h). */
 #include "config.h"
+#include "strutil.h"
 
 #include "snmp_socket.h"
 #include "lib/xalloc.h"
@@ -46,19 +47,9 @@ static const char *take_prefix(const char *text, enum snmp_transport *out)
 	return text;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 static bool parse_port(const char *s, uint16_t *out)
 {
-	if (!all_digits(s) || strlen(s) > 5)
+	if (!str_all_digits(s) || strlen(s) > 5)
 		return false;
 	unsigned long v = strtoul(s, NULL, 10);
 	if (v < 1 || v > 65535)
@@ -107,7 +98,7 @@ static bool split_host4(const char *rest, char **host, const char **port)
 	const char *colon = strrchr(rest, ':');
 
 	*port = NULL;
-	if (all_digits(rest)) {
+	if (str_all_digits(rest)) {
 		*host = xstrdup("localhost");
 		*port = rest;
 		return true;

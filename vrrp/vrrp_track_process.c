@@ -1,6 +1,7 @@
 /* vrrp_track_process: matching and the /proc scan; the rules are at the top
  * of vrrp_track_process.h. */
 #include "config.h"
+#include "strutil.h"
 #include "vrrp/vrrp_track_process.h"
 
 #include "log.h"
@@ -174,16 +175,6 @@ static void read_cmdline(int dirfd, const char *pid, struct proc_info *p)
 	}
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 /* Counts one process against every tracker. */
 static void count_process(struct vrrp_track_process_monitor *mon, int dirfd, const char *pid,
 			  struct proc_info *p)
@@ -216,7 +207,7 @@ static int count_all(struct vrrp_track_process_monitor *mon)
 	for (size_t i = 0; i < mon->count; i++)
 		mon->trackers[i].matches = 0;
 	while ((de = readdir(dir)))
-		if (all_digits(de->d_name))
+		if (str_all_digits(de->d_name))
 			count_process(mon, dirfd(dir), de->d_name, &p);
 	closedir(dir);
 	free(p.argv);

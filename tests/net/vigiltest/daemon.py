@@ -67,8 +67,49 @@ class CtlResult:
                                                           self.stderr[:300])
 
 
-class Vigild:
+class LoggedProcess:
+    """What the harness needs of any daemon it runs with its output in
+    `log_path`: is it running, its log, a diagnosis for failed waits, and a
+    wait that gives up at once when the daemon dies.  Subclasses set
+    `proc`, `log_path`, `name`, `host` and `kind` (the word used when the
+    daemon is gone)."""
+
+    kind = "the daemon"
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_text(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines=40):
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    def diagnose(self):
+        state = "not started"
+        if self.proc is not None:
+            rc = self.proc.poll()
+            state = "running (pid %d)" % self.proc.pid if rc is None else "exited %d" % rc
+        return "--- %s in %s: %s; log %s, last lines ---\n%s" % (
+            self.name, self.host.name, state, self.log_path, self.log_tail())
+
+    def wait(self, condition, what, timeout=10):
+        """wait_for(condition), giving up at once if the daemon exits."""
+        def while_running():
+            if not self.running():
+                raise GiveUp("%s is not running" % self.kind)
+            return condition()
+        return wait_for(while_running, timeout=timeout, what=what, diagnose=self.diagnose)
+
+
+class Vigild(LoggedProcess):
     """One vigild in one namespace.  Nothing runs until start()."""
+
+    kind = "vigild"
 
     def __init__(self, build, host, config, basedir=None, name="vigild"):
         self.build = build
@@ -125,8 +166,6 @@ class Vigild:
     def pid(self):
         return self.proc.pid if self.proc else None
 
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
 
     def signal(self, sig):
         self.proc.send_signal(sig)
@@ -199,31 +238,7 @@ class Vigild:
                 pids[name] = pid
         return pids
 
-    def log_text(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
 
-    def log_tail(self, lines=40):
-        return "\n".join(self.log_text().splitlines()[-lines:])
-
-    def diagnose(self):
-        state = "not started"
-        if self.proc is not None:
-            rc = self.proc.poll()
-            state = "running (pid %d)" % self.proc.pid if rc is None else "exited %d" % rc
-        return "--- %s in %s: %s; log %s, last lines ---\n%s" % (
-            self.name, self.host.name, state, self.log_path, self.log_tail())
-
-    def wait(self, condition, what, timeout=10):
-        """wait_for(condition), giving up at once if the daemon exits."""
-        def while_running():
-            if not self.running():
-                raise GiveUp("vigild is not running")
-            return condition()
-        return wait_for(while_running, timeout=timeout, what=what, diagnose=self.diagnose)
 
     def sanitizer_reports(self):
         text = self.log_text() + "\n".join(self.ctl_stderr)

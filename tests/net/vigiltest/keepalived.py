@@ -18,8 +18,7 @@ import signal
 import subprocess
 import tempfile
 
-from .daemon import read_pid_file
-from .wait import GiveUp, wait_for
+from .daemon import LoggedProcess, read_pid_file
 
 BINARY = "/usr/sbin/keepalived"
 
@@ -65,8 +64,10 @@ def config(router_id="keepalived-peer", **kw):
             "}\n" % router_id) + instance_config(**kw)
 
 
-class Keepalived:
+class Keepalived(LoggedProcess):
     """One keepalived in one namespace.  Nothing runs until start()."""
+
+    kind = "keepalived"
 
     def __init__(self, host, config_text, basedir=None, name="keepalived"):
         self.host = host
@@ -96,9 +97,6 @@ class Keepalived:
         self.wait(lambda: read_pid_file(self.vrrp_pid_file) and self.transitions_all(),
                   "keepalived's VRRP instances to start", timeout)
         return self
-
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
 
     def terminate(self):
         """Start a clean shutdown (SIGTERM: the VRRP child sends priority
@@ -131,16 +129,6 @@ class Keepalived:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     # --- observation ----------------------------------------------------
-    def log_text(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
-
-    def log_tail(self, lines=40):
-        return "\n".join(self.log_text().splitlines()[-lines:])
-
     def transitions(self, instance="VI_1"):
         """The states the instance entered, in order, from its log."""
         pat = re.compile(r"\(%s\) Entering (\w+) STATE" % re.escape(instance))
@@ -156,21 +144,6 @@ class Keepalived:
     def complaints(self):
         """Log lines where keepalived says it refused or distrusted a packet."""
         return [line for line in self.log_text().splitlines() if PACKET_COMPLAINTS.search(line)]
-
-    def diagnose(self):
-        state = "not started"
-        if self.proc is not None:
-            rc = self.proc.poll()
-            state = "running (pid %d)" % self.proc.pid if rc is None else "exited %d" % rc
-        return "--- %s in %s: %s; log %s, last lines ---\n%s" % (
-            self.name, self.host.name, state, self.log_path, self.log_tail())
-
-    def wait(self, condition, what, timeout=10):
-        def while_running():
-            if not self.running():
-                raise GiveUp("keepalived is not running")
-            return condition()
-        return wait_for(while_running, timeout=timeout, what=what, diagnose=self.diagnose)
 
     def wait_state(self, want, instance="VI_1", timeout=10):
         return self.wait(lambda: self.state(instance) == want,
