@@ -37,14 +37,7 @@ bool ctl_linebuf_append(struct ctl_linebuf *lb, const char *bytes, size_t n)
 {
 	if (lb->overflow)
 		return false;
-	if (lb->len + n + 1 > lb->cap) {
-		size_t cap = lb->cap ? lb->cap : 1024;
-
-		while (cap < lb->len + n + 1)
-			cap *= 2;
-		lb->data = xreallocarray(lb->data, cap, 1);
-		lb->cap = cap;
-	}
+	lb->data = xgrow_bytes(lb->data, &lb->cap, lb->len + n + 1, 1024);
 	memcpy(lb->data + lb->len, bytes, n);
 	lb->len += n;
 	/* Complete lines are checked when taken out; only the unfinished one

@@ -69,6 +69,18 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
+char *xgrow_bytes(char *buf, size_t *cap, size_t need, size_t initial)
+{
+	size_t grown = *cap ? *cap : initial;
+
+	if (need <= *cap)
+		return buf;
+	while (grown < need)
+		grown *= 2;
+	*cap = grown;
+	return xreallocarray(buf, grown, 1);
+}
+
 void ptr_array_push(struct ptr_array *a, void *item)
 {
 	if (a->count == a->capacity) {

@@ -13,6 +13,10 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Makes the byte buffer *buf (capacity *cap) hold at least `need` bytes,
+ * doubling from `initial`; returns the buffer. */
+char *xgrow_bytes(char *buf, size_t *cap, size_t need, size_t initial);
+
 #define XNEW(type) ((type *)xcalloc(1, sizeof(type)))
 
 /* A growable array of pointers: append, index, free. */
