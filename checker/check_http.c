@@ -1,0 +1,26 @@
+/* PLACEHOLDER written by the lead so everything links; the owning helper replaces this file. */
+#include "config.h"
+#include "checker/check_probe.h"
+
+#include <errno.h>
+
+static int placeholder_start(struct check_attempt *attempt)
+{
+	return -ENOSYS;
+}
+
+static void placeholder_cancel(struct check_attempt *attempt)
+{
+}
+
+const struct check_probe_ops check_probe_http = {
+	.type = CHECK_TYPE_HTTP_GET,
+	.start = placeholder_start,
+	.cancel = placeholder_cancel,
+};
+
+const struct check_probe_ops check_probe_ssl = {
+	.type = CHECK_TYPE_SSL_GET,
+	.start = placeholder_start,
+	.cancel = placeholder_cancel,
+};
