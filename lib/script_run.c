@@ -62,7 +62,10 @@ struct script_runner {
 	uv_loop_t *loop;
 	unsigned max_running, max_queued;
 	struct job_list queue, live;
-	bool closing;
+	bool closing;                       /* no new jobs */
+	bool draining;                      /* closing, but running and queued jobs finish */
+	uv_timer_t drain_timer;             /* bounds the drain */
+	bool drain_timer_open;
 	struct script_runner_stats stats;
 };
 
@@ -194,10 +197,21 @@ static void job_free(struct script_job *job)
 	free(job);
 }
 
+static void runner_timer_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
 static void runner_free_if_idle(struct script_runner *r)
 {
-	if (r->closing && !r->live.head)
+	if (!r->closing || r->live.head || r->queue.head)
+		return;
+	if (r->drain_timer_open) {
+		r->drain_timer_open = false;
+		uv_close((uv_handle_t *)&r->drain_timer, runner_timer_closed);
+	} else if (!uv_is_closing((uv_handle_t *)&r->drain_timer)) {
 		free(r);
+	}
 }
 
 static void job_handle_closed(uv_handle_t *h)
@@ -464,7 +478,7 @@ static void job_start(struct script_job *job)
 
 static void runner_pump(struct script_runner *r)
 {
-	while (!r->closing && r->queue.head && r->stats.running < r->max_running) {
+	while ((!r->closing || r->draining) && r->queue.head && r->stats.running < r->max_running) {
 		struct script_job *job = r->queue.head;
 
 		list_remove(&r->queue, job);
@@ -529,11 +543,48 @@ void script_job_cancel(struct script_job *job)
 	}
 }
 
+void script_job_detach(struct script_job *job)
+{
+	job->done = NULL;
+}
+
+static void drain_expired(uv_timer_t *t)
+{
+	struct script_runner *r = t->data;
+
+	log_warning("%u script(s) still running at shutdown; killing them",
+		    r->stats.running + r->stats.queued);
+	script_runner_close(r);
+}
+
+void script_runner_close_after(struct script_runner *r, uint64_t grace_us)
+{
+	struct script_job *job;
+
+	if (!r->queue.head && !r->live.head) {
+		script_runner_close(r);
+		return;
+	}
+	r->closing = true;
+	r->draining = true;
+	for (job = r->queue.head; job; job = job->next)
+		job->done = NULL;
+	for (job = r->live.head; job; job = job->next)
+		job->done = NULL;
+	uv_timer_init(r->loop, &r->drain_timer);
+	r->drain_timer.data = r;
+	r->drain_timer_open = true;
+	uv_timer_start(&r->drain_timer, drain_expired, ms_from_us(grace_us), 0);
+	/* The timer must not keep the loop alive by itself: jobs do. */
+	uv_unref((uv_handle_t *)&r->drain_timer);
+}
+
 void script_runner_close(struct script_runner *r)
 {
 	struct script_job *job, *next;
 
 	r->closing = true;
+	r->draining = false;
 	for (job = r->queue.head; job; job = next) {
 		next = job->next;
 		script_job_cancel(job);

@@ -109,6 +109,12 @@ struct script_runner *script_runner_new(uv_loop_t *loop, const struct script_run
  * must keep running a little (uv_run until it returns). */
 void script_runner_close(struct script_runner *runner);
 
+/* Graceful shutdown (e.g. notify_stop scripts at exit): no new jobs are
+ * accepted and no callback is called any more, but running and queued jobs
+ * go on until they end or grace_us passes, when the rest are killed as by
+ * script_runner_close.  The runner frees itself afterwards. */
+void script_runner_close_after(struct script_runner *runner, uint64_t grace_us);
+
 const struct script_runner_stats *script_runner_stats(const struct script_runner *runner);
 
 /* Starts a script now, or queues it if max_running are running.  Returns
@@ -122,5 +128,9 @@ struct script_job *script_run(struct script_runner *runner, const struct script_
  * is dropped.  The job pointer is invalid afterwards.  Not to be called
  * from the job's own `done` (the job is already over then). */
 void script_job_cancel(struct script_job *job);
+
+/* The caller no longer wants the result but the script may finish: `done`
+ * will not be called; the job runs on (until its timeout). */
+void script_job_detach(struct script_job *job);
 
 #endif

@@ -128,6 +128,7 @@ struct notify_job {
 	struct notify_job *prev, *next;
 	struct script_job *job;
 	char *label;                        /* "notify_master VI_1" */
+	bool long_running;                  /* no timeout: a notify_fifo_script */
 };
 
 struct vrrp_notifier {
@@ -170,8 +171,13 @@ void vrrp_notifier_free(struct vrrp_notifier *n)
 {
 	if (!n)
 		return;
+	/* Notifications already started (notify_stop above all) may finish
+	 * while the runner drains; a notify_fifo_script never ends by itself. */
 	while (n->jobs) {
-		script_job_cancel(n->jobs->job);
+		if (n->jobs->long_running)
+			script_job_cancel(n->jobs->job);
+		else
+			script_job_detach(n->jobs->job);
 		notify_job_unlink(n->jobs);
 	}
 	free(n);
@@ -241,6 +247,7 @@ static void notify_spawn(struct vrrp_notifier *n, char **argv, const struct scri
 
 	nj->notifier = n;
 	nj->label = xstrdup(label);
+	nj->long_running = timeout_us == 0;
 	nj->next = n->jobs;
 	if (n->jobs)
 		n->jobs->prev = nj;

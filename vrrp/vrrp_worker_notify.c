@@ -23,7 +23,18 @@ struct vrrp_worker_notify {
 	struct vrrp_notify_fifo *fifos[WORKER_FIFOS];
 	char *signature;                    /* the settings it was built from */
 	char *user_name;                    /* the policy's, outliving the config */
+	uint64_t drain_us;                  /* how long scripts may finish at close */
 };
+
+/* Scripts started before a stop (notify_stop above all) may finish, but
+ * the parent kills a worker that takes longer than child_wait_time to
+ * exit: leave it a second of that. */
+static uint64_t drain_time_us(const struct global_config *g)
+{
+	uint32_t wait_s = g && g->child_wait_time_s ? g->child_wait_time_s : 5;
+
+	return wait_s > 1 ? (uint64_t)(wait_s - 1) * 1000000 : 500000;
+}
 
 static const char *nz(const char *s)
 {
@@ -88,6 +99,7 @@ struct vrrp_worker_notify *vrrp_worker_notify_new(uv_loop_t *loop, const struct 
 	 * point into a configuration that a reload frees. */
 	wn->user_name = o.policy.user_name ? xstrdup(o.policy.user_name) : NULL;
 	o.policy.user_name = wn->user_name;
+	wn->drain_us = drain_time_us(cfg->global);
 	wn->runner = script_runner_new(loop, NULL);
 	wn->notifier = vrrp_notifier_new(wn->runner, &o);
 	wn->signature = signature(cfg->global);
@@ -117,7 +129,7 @@ void vrrp_worker_notify_free(struct vrrp_worker_notify *wn)
 	vrrp_notifier_free(wn->notifier);
 	for (int i = 0; i < WORKER_FIFOS; i++)
 		vrrp_notify_fifo_free(wn->fifos[i]);
-	script_runner_close(wn->runner);
+	script_runner_close_after(wn->runner, wn->drain_us);
 	free(wn->signature);
 	free(wn->user_name);
 	free(wn);

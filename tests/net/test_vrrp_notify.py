@@ -184,3 +184,28 @@ def test_a_hung_notify_script_does_not_delay_the_takeover(lan, vigild):
     sent = b.instance("VI_1")["stats"]["adverts_sent"]
     time.sleep(5 * FAST)
     assert b.instance("VI_1")["stats"]["adverts_sent"] >= sent + 3
+
+
+def test_notify_stop_scripts_finish_before_the_worker_exits(make_lan, vigild):
+    """notify_stop runs as the worker stops; it is given the time it needs
+    (up to child_wait_time less a second), not killed with the worker, and
+    a script that hangs is killed once that time is up."""
+    lan = make_lan(1)
+    a = vigild(lan[0], "", name="a")
+    done = os.path.join(a.dir, "stop-done")
+    slow = script(a, "slow.sh", "sleep 1\necho $1 >> %s\n" % done)
+    hang = script(a, "hang.sh", "exec sleep 60\n")
+    a.write_config("child_wait_time 4\n" + configs.global_defs() + configs.vrrp_instance(
+        priority=100, advert_int=FAST, extra=(
+            '    notify_stop "%s stopped"\n    notify_master "%s"\n') % (slow, hang)))
+    a.start(workers=["vrrp"])
+    wait_state(a, "MASTER")
+    began = time.monotonic()
+    assert a.stop(timeout=10) == 0
+    took = time.monotonic() - began
+    print("stop with a 1 s notify_stop and a hung notify_master: %.2fs" % took)
+    assert lines(done) == ["stopped"]
+    # The hung script held the worker until the drain ran out (3 s of the
+    # 4 s child_wait_time), not until the parent's SIGKILL.
+    assert 2.5 < took < 4.5, took
+    assert not [p for p in lan[0].pids() if p != a.proc.pid], "a script outlived vigild"
