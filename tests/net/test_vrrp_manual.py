@@ -125,3 +125,42 @@ def test_vrrp_command_when_vigild_is_not_running(host, vigild):
     d = vigild(host, configs.checker_config())
     res = d.ctl("vrrp", "release", "all")
     assert res.returncode == 3, res
+
+
+def test_demote_of_a_sync_group_member_moves_and_holds_the_whole_group(lan, vigild):
+    """A sync group fails over as one: demoting one member hands over every
+    member, and the hold keeps all of them backup (the others would preempt
+    back at once otherwise), then they return together."""
+    from test_vrrp_tracking import add_second_lan, both, sync_config
+    add_second_lan(lan)
+    a = vigild(lan[0], sync_config(150), name="a").start(workers=["vrrp"])
+    b = vigild(lan[1], sync_config(100), name="b").start(workers=["vrrp"])
+    both(a, "MASTER")
+    both(b, "BACKUP")
+    hold = 3
+    res = a.ctl("vrrp", "demote", "VI_1", "--hold", hold)
+    demoted_at = time.monotonic()
+    assert res.returncode == 0, res
+    both(b, "MASTER")
+    assert stays(a, "BACKUP", hold - (time.monotonic() - demoted_at) - 0.8, "VI_1")
+    assert state(a, "VI_2") == "BACKUP", a.instance("VI_2")
+    assert state(b, "VI_1") == "MASTER" and state(b, "VI_2") == "MASTER"
+    both(a, "MASTER")
+    assert time.monotonic() - demoted_at >= hold - 0.2
+    both(b, "BACKUP")
+
+
+def test_maintenance_of_a_sync_group_member_holds_the_group_until_released(lan, vigild):
+    from test_vrrp_tracking import add_second_lan, both, sync_config
+    add_second_lan(lan)
+    a = vigild(lan[0], sync_config(150), name="a").start(workers=["vrrp"])
+    b = vigild(lan[1], sync_config(100), name="b").start(workers=["vrrp"])
+    both(a, "MASTER")
+    both(b, "BACKUP")
+    assert a.ctl("vrrp", "maintenance", "VI_2").returncode == 0
+    both(b, "MASTER")
+    both(a, "BACKUP")
+    assert stays(a, "BACKUP", 1.5, "VI_1") and state(a, "VI_2") == "BACKUP"
+    assert a.ctl("vrrp", "release", "VI_2").returncode == 0
+    both(a, "MASTER")
+    both(b, "BACKUP")
