@@ -20,13 +20,13 @@ def link_local(host):
     return m.group(1), "tentative" in out
 
 
-def make_link_local_tentative(host):
-    """DAD on, one probe, two seconds to wait for an answer: the
-    link-local address, removed and added back, stays tentative ~2 s."""
+def make_link_local_tentative(host, seconds=2):
+    """DAD on, one probe, `seconds` to wait for an answer: the link-local
+    address, removed and added back, stays tentative that long."""
     for key, value in (("net.ipv6.conf.eth0.accept_dad", "1"),
                        ("net.ipv6.conf.eth0.dad_transmits", "1"),
                        ("net.ipv6.conf.eth0.optimistic_dad", "0"),
-                       ("net.ipv6.neigh.eth0.retrans_time_ms", "2000")):
+                       ("net.ipv6.neigh.eth0.retrans_time_ms", str(seconds * 1000))):
         host.exec("sysctl", "-q", "-w", "%s=%s" % (key, value))
     addr, _ = link_local(host)
     host.exec("ip", "-6", "addr", "del", addr, "dev", "eth0")
@@ -64,3 +64,34 @@ def test_na_waits_for_a_tentative_link_local_then_goes_out(lan, vigild, tmp_path
     time.sleep(3.5)
     assert a.instance("VI_1")["stats"]["send_errors"] == errors
     assert "cannot announce" not in a.log_text()
+
+
+def test_na_retry_gives_up_after_three_seconds_and_says_so_once(lan, vigild, tmp_path):
+    """The link-local address stays tentative for 7 s: the NA cannot go out,
+    and after 3 s of retries vigil counts it as a send error and logs it
+    once; the instance stays MASTER (the VIP is held, only unannounced).
+    (Adverts fail too while no link-local source exists; they are counted
+    as send errors of their own and logged differently.)"""
+    wait_link_local(lan[1])
+    cap = ImmediateCapture(lan[1], "eth0", str(tmp_path / "na.pcap"), "icmp6").start()
+    make_link_local_tentative(lan[0], seconds=7)
+    a = vigild(lan[0], node_config(150, vips=(VIP6 + "/64",), extra="    garp_master_delay 0\n"),
+               name="a")
+    a.start(workers=["vrrp"])
+    a.wait(lambda: a.instance("VI_1")["state"] == "MASTER", "MASTER", timeout=5)
+    master_at = time.monotonic()
+    a.wait(lambda: "cannot announce %s" % VIP6 in a.log_text(), "the NA given up", timeout=6)
+    gave_up_after = time.monotonic() - master_at
+    print("NA given up %.2fs after MASTER" % gave_up_after)
+    assert 2.5 <= gave_up_after <= 4.5, gave_up_after
+    assert link_local(lan[0])[1], "DAD ended before the retries ran out: the case is not tested"
+    errors = a.instance("VI_1")["stats"]["send_errors"]
+    time.sleep(1.0)
+    log = a.log_text()
+    assert log.count("cannot announce %s" % VIP6) == 1, log
+    assert "no usable link-local address after 3000 ms" in log
+    st = a.instance("VI_1")
+    assert st["state"] == "MASTER" and st["stats"]["gratuitous_sent"] == 0
+    assert errors >= 1
+    nas = [p for p in cap.packets() if ICMPv6ND_NA in p and p[ICMPv6ND_NA].tgt == VIP6]
+    assert not nas, "an NA for %s went out without a usable source: %r" % (VIP6, nas)
