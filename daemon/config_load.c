@@ -61,6 +61,8 @@ static struct vigil_config *config_from_tokens(struct vigil_config *cfg,
 		vigil_config_free(cfg);
 		return NULL;
 	}
+	cfg->wants_vrrp = !vrrp_config_is_empty(cfg->vrrp);
+	cfg->wants_checker = !check_config_is_empty(cfg->check);
 	return cfg;
 }
 
@@ -114,10 +116,18 @@ json_object *vigil_config_to_json(const struct vigil_config *cfg)
 
 bool vigil_config_wants_vrrp(const struct vigil_config *cfg)
 {
-	return !vrrp_config_is_empty(cfg->vrrp);
+	return cfg->wants_vrrp;
 }
 
 bool vigil_config_wants_checker(const struct vigil_config *cfg)
 {
-	return !check_config_is_empty(cfg->check);
+	return cfg->wants_checker;
+}
+
+void vigil_config_drop_modules(struct vigil_config *cfg)
+{
+	vrrp_config_free(cfg->vrrp);
+	cfg->vrrp = vrrp_config_new();
+	check_config_free(cfg->check);
+	cfg->check = check_config_new();
 }

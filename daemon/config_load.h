@@ -40,6 +40,10 @@ json_object *vigil_config_to_json(const struct vigil_config *cfg);
 /* Which worker processes this configuration needs. */
 bool vigil_config_wants_vrrp(const struct vigil_config *cfg);
 bool vigil_config_wants_checker(const struct vigil_config *cfg);
+/* The parent only needs global_defs (the workers load the file
+ * themselves): frees the VRRP and checker parts, keeping wants_*, so a
+ * thousand instances cost the parent nothing. */
+void vigil_config_drop_modules(struct vigil_config *cfg);
 
 /* The root of the keyword tree (for tests that walk every keyword). */
 extern const struct conf_block vigil_config_root_block;

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "xalloc.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,17 @@ static void record_reload(struct supervisor *sup, bool ok, const struct conf_dia
 }
 
 /* Settings the running parent cannot change under its clients. */
+/* The parent keeps only global_defs: the workers parse the file again
+ * themselves, and a large configuration's VRRP and checker parts would
+ * otherwise sit in the parent for nothing.  Trimming gives the freed heap
+ * back to the kernel. */
+static struct vigil_config *keep_global_only(struct vigil_config *cfg)
+{
+	vigil_config_drop_modules(cfg);
+	malloc_trim(0);
+	return cfg;
+}
+
 static void warn_fixed_settings(const struct supervisor *sup, const struct vigil_config *cfg)
 {
 	char *path = vigild_absolute_path(global_control_socket(cfg->global,
@@ -190,7 +202,7 @@ bool supervisor_reload(struct supervisor *sup, struct conf_diags *diags)
 	} else {
 		warn_fixed_settings(sup, cfg);
 		vigil_config_free(sup->cfg);
-		sup->cfg = cfg;
+		sup->cfg = keep_global_only(cfg);
 		apply_workers(sup, true);
 		log_notice("configuration reloaded");
 	}
@@ -285,7 +297,7 @@ static void supervisor_init(struct supervisor *sup, const struct vigild_args *ar
 	memset(sup, 0, sizeof(*sup));
 	uv_loop_init(&sup->loop);
 	sup->args = args;
-	sup->cfg = cfg;
+	sup->cfg = keep_global_only(cfg);
 	sup->exe = own_executable();
 	sup->env = worker_environment();
 	sup->started_ms = uv_now(&sup->loop);

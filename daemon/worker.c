@@ -7,6 +7,7 @@
 #include "xalloc.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,8 @@ static json_object *worker_reload(struct worker *w)
 			w->ops->reload(w->state, cfg);
 		vigil_config_free(w->cfg);
 		w->cfg = cfg;
+		/* Parsing leaves the token stream's memory free but mapped. */
+		malloc_trim(0);
 		log_info("configuration reloaded");
 		response = ctl_response_ok(json_object_new_object());
 		json_object_object_add(json_object_object_get(response, "result"), "result",
@@ -314,6 +317,7 @@ int worker_main(const struct vigild_args *args, const struct worker_ops *ops)
 	if (worker_open_ipc(&w)) {
 		worker_watch_signals(&w);
 		w.state = ops->start ? ops->start(&w.loop, w.cfg) : NULL;
+		malloc_trim(0);
 		log_info("started (pid %ld)", (long)getpid());
 		uv_run(&w.loop, UV_RUN_DEFAULT);
 	} else {

@@ -23,6 +23,9 @@ struct vigil_config {
 	struct global_config *global;
 	struct vrrp_config *vrrp;
 	struct check_config *check;
+	/* Whether the file configures VRRP / virtual servers: set at load and
+	 * kept by vigil_config_drop_modules. */
+	bool wants_vrrp, wants_checker;
 };
 
 #endif

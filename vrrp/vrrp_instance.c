@@ -361,7 +361,7 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 		inst->sock = NULL;
 	}
 	for (int i = 0; i < VRRP_TIMER_COUNT; i++)
-		if (inst->timers[i].fd >= 0)
+		if (vrrp_timer_is_open(&inst->timers[i]))
 			vrrp_timer_close(&inst->timers[i], on_timer_closed);
 	for (int i = 0; i < VRRP_GARP_TIMERS; i++)
 		uv_close((uv_handle_t *)&inst->garp_timers[i], on_handle_closed);

@@ -23,23 +23,27 @@
 struct vrrp_precise_timer;
 typedef void (*vrrp_timer_cb)(struct vrrp_precise_timer *timer);
 
+struct vrrp_timer_queue;
+
 /* The fields are the module's; `data` is the owner's. */
 struct vrrp_precise_timer {
-	uv_poll_t poll;
-	int fd;
-	bool armed;
+	struct vrrp_timer_queue *queue; /* the loop's shared timerfd */
+	size_t heap_index;              /* while armed */
 	uint64_t deadline_us;           /* while armed */
+	bool armed;
+	bool firing;                    /* due in the batch being fired */
 	vrrp_timer_cb cb;
 	vrrp_timer_cb close_cb;
+	struct vrrp_precise_timer *next_closed;
 	void *data;
 };
 
 /* CLOCK_MONOTONIC now, in microseconds. */
 uint64_t vrrp_timer_now_us(void);
 
-/* Opens the timerfd and registers it with `loop` (an active handle only
- * while armed).  0, or a negative errno (e.g. -EMFILE); on failure there
- * is nothing to close. */
+/* Joins the loop's timer queue, opening its timerfd for the first timer
+ * (an active handle only while some timer is armed).  0, or a negative
+ * errno (e.g. -EMFILE); on failure there is nothing to close. */
 int vrrp_timer_init(uv_loop_t *loop, struct vrrp_precise_timer *timer, vrrp_timer_cb cb);
 
 /* (Re)arms the timer for the absolute CLOCK_MONOTONIC deadline, or for
@@ -53,6 +57,9 @@ int vrrp_timer_start(struct vrrp_precise_timer *timer, uint64_t duration_us);
 void vrrp_timer_stop(struct vrrp_precise_timer *timer);
 
 bool vrrp_timer_is_active(const struct vrrp_precise_timer *timer);
+
+/* Initialised (and not closed): vrrp_timer_close is due. */
+bool vrrp_timer_is_open(const struct vrrp_precise_timer *timer);
 
 /* Stops the timer and closes it; `close_cb` (may be NULL) runs from the
  * loop once the memory may be freed, as with uv_close.  Safe from inside

@@ -330,6 +330,53 @@ static void test_past_deadline_fires(void **state)
 	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* A thousand timers share one descriptor, fire in deadline order (armed
+ * in scrambled order), none early, and a stopped one among them never
+ * fires. */
+#define MANY 1000
+static uint64_t many_order[MANY];
+static unsigned many_fired;
+
+static void on_many(struct vrrp_precise_timer *t)
+{
+	struct probe *p = t->data;
+
+	assert_true(mono_us() >= t->deadline_us);     /* never early */
+	p->fired++;
+	many_order[many_fired++] = t->deadline_us;
+}
+
+static void test_many_timers_share_one_fd(void **state)
+{
+	static struct vrrp_precise_timer t[MANY];
+	static struct probe p[MANY];
+	uv_loop_t loop;
+	uint64_t base = mono_us() + 20000;
+	int before;
+
+	(void)state;
+	uv_loop_init(&loop);
+	before = count_fds();
+	for (unsigned i = 0; i < MANY; i++) {
+		assert_int_equal(vrrp_timer_init(&loop, &t[i], on_many), 0);
+		t[i].data = &p[i];
+		/* 7 is coprime with 1000: deadlines 0..999 in scrambled order */
+		assert_int_equal(vrrp_timer_start_at(&t[i], base + ((i * 7) % MANY) * 50), 0);
+	}
+	assert_int_equal(count_fds(), before + 1);
+	vrrp_timer_stop(&t[3]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(many_fired, MANY - 1);
+	assert_int_equal(p[3].fired, 0);
+	for (unsigned i = 1; i < many_fired; i++)
+		assert_true(many_order[i - 1] <= many_order[i]);
+	for (unsigned i = 0; i < MANY; i++)
+		vrrp_timer_close(&t[i], NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(count_fds(), before);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_cycles_leak_no_fds),
 		cmocka_unit_test(test_close_inside_callback),
 		cmocka_unit_test(test_past_deadline_fires),
+		cmocka_unit_test(test_many_timers_share_one_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
