@@ -73,6 +73,7 @@ void supervisor_stop(struct supervisor *sup, const char *why)
 	notify_stopping();
 	control_server_close(sup->control);
 	sup->control = NULL;
+	supervisor_metrics_stop(sup);
 	for (int k = 0; k < WORKER_KIND_COUNT; k++)
 		child_stop(&sup->children[k], stop_wait_ms(sup));
 	supervisor_finish(sup);
@@ -203,6 +204,7 @@ bool supervisor_reload(struct supervisor *sup, struct conf_diags *diags)
 		warn_fixed_settings(sup, cfg);
 		vigil_config_free(sup->cfg);
 		sup->cfg = keep_global_only(cfg);
+		supervisor_metrics_apply(sup);
 		apply_workers(sup, true);
 		log_notice("configuration reloaded");
 	}
@@ -340,6 +342,7 @@ int supervisor_run(const struct vigild_args *args, struct vigil_config *cfg,
 	unblock_signals();
 	log_notice("started (pid %ld), configuration %s, control socket %s", (long)getpid(),
 		   args->config_file, control_path);
+	supervisor_metrics_apply(&sup);
 	apply_workers(&sup, false);
 	if (!sup.ready_sent && !child_alive(&sup.children[0]) && !child_alive(&sup.children[1])) {
 		sup.ready_sent = true;

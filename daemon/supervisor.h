@@ -42,6 +42,8 @@ struct supervisor {
 	bool ready_sent;
 	bool stopping;
 	bool finished;                   /* every handle closed or closing */
+	struct metrics_http *metrics;    /* the Prometheus endpoint, or NULL */
+	char *metrics_listen;            /* what it listens on */
 };
 
 /* Holds back TERM, INT and HUP until the parent's handlers are in place
@@ -57,6 +59,18 @@ int supervisor_run(const struct vigild_args *args, struct vigil_config *cfg,
  * and brings the workers in line.  Diagnostics go to `diags`. */
 bool supervisor_reload(struct supervisor *sup, struct conf_diags *diags);
 void supervisor_stop(struct supervisor *sup, const char *why);
+
+/* supervisor_ctl.c: the whole status (`vigilctl status --json`): the
+ * parent's part now, the workers' when they answer (each within
+ * SUPERVISOR_STATUS_TIMEOUT_MS).  `done` gets the object (its own
+ * reference) from the loop. */
+typedef void supervisor_status_cb(json_object *status, void *arg);
+void supervisor_status_collect(struct supervisor *sup, supervisor_status_cb *done, void *arg);
+
+/* supervisor_metrics.c: start, move or stop the metrics endpoint as the
+ * configuration says (start-up, reload); stop it (shutdown). */
+void supervisor_metrics_apply(struct supervisor *sup);
+void supervisor_metrics_stop(struct supervisor *sup);
 
 /* supervisor_ctl.c: the control-socket handler (arg: the supervisor). */
 void supervisor_handle_request(void *arg, struct control_request *req,

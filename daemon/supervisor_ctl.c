@@ -11,10 +11,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* One status request waiting for the workers' answers. */
+/* One status collection waiting for the workers' answers. */
 struct status_query {
 	struct supervisor *sup;
-	struct control_request *req;
+	supervisor_status_cb *done;
+	void *arg;
 	json_object *result;
 	int pending;
 };
@@ -62,7 +63,7 @@ static void status_reply(struct status_query *q)
 	for (int k = 0; k < WORKER_KIND_COUNT; k++)
 		json_object_array_add(workers, child_status_json(&q->sup->children[k]));
 	json_object_object_add(q->result, "workers", workers);
-	control_request_reply(q->req, ctl_response_ok(q->result));
+	q->done(q->result, q->arg);
 	free(q);
 }
 
@@ -87,12 +88,13 @@ static void on_worker_status(void *arg, struct child *c, enum child_call_outcome
 		status_reply(q);
 }
 
-static void handle_status(struct supervisor *sup, struct control_request *req)
+void supervisor_status_collect(struct supervisor *sup, supervisor_status_cb *done, void *arg)
 {
 	struct status_query *q = XNEW(struct status_query);
 
 	q->sup = sup;
-	q->req = req;
+	q->done = done;
+	q->arg = arg;
 	q->result = status_base(sup);
 	/* Held while asking, so answers that come back at once cannot
 	 * finish the query early. */
@@ -107,6 +109,16 @@ static void handle_status(struct supervisor *sup, struct control_request *req)
 	}
 	if (--q->pending == 0)
 		status_reply(q);
+}
+
+static void on_status_collected(json_object *status, void *arg)
+{
+	control_request_reply(arg, ctl_response_ok(status));
+}
+
+static void handle_status(struct supervisor *sup, struct control_request *req)
+{
+	supervisor_status_collect(sup, on_status_collected, req);
 }
 
 static void handle_reload(struct supervisor *sup, struct control_request *req)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void out_of_memory(void)
+void xalloc_die(void)
 {
 	fputs("vigil: out of memory\n", stderr);
 	abort();
@@ -17,7 +17,7 @@ void *xmalloc(size_t size)
 	void *p = malloc(size ? size : 1);
 
 	if (!p)
-		out_of_memory();
+		xalloc_die();
 	return p;
 }
 
@@ -26,7 +26,7 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		out_of_memory();
+		xalloc_die();
 	return p;
 }
 
@@ -35,7 +35,7 @@ void *xreallocarray(void *p, size_t n, size_t size)
 	void *q = reallocarray(p, n ? n : 1, size ? size : 1);
 
 	if (!q)
-		out_of_memory();
+		xalloc_die();
 	return q;
 }
 
@@ -44,7 +44,7 @@ char *xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (!p)
-		out_of_memory();
+		xalloc_die();
 	return p;
 }
 
@@ -53,7 +53,7 @@ char *xstrndup(const char *s, size_t n)
 	char *p = strndup(s, n);
 
 	if (!p)
-		out_of_memory();
+		xalloc_die();
 	return p;
 }
 
@@ -64,7 +64,7 @@ char *xasprintf(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&p, fmt, ap) < 0)
-		out_of_memory();
+		xalloc_die();
 	va_end(ap);
 	return p;
 }

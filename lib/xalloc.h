@@ -6,6 +6,9 @@
 
 #include <stddef.h>
 
+/* For allocations made elsewhere (open_memstream, ...): fails loudly. */
+__attribute__((noreturn)) void xalloc_die(void);
+
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
