@@ -65,6 +65,7 @@ struct check_result {
 };
 
 struct check_attempt;
+struct vrrp_track_file_config;
 typedef void check_attempt_done_cb(struct check_attempt *attempt, const struct check_result *r);
 
 /* What the scheduler hands a probe.  Everything pointed to stays valid
@@ -86,6 +87,9 @@ struct check_attempt {
 	uid_t script_uid;                         /* MISC_CHECK: run as */
 	gid_t script_gid;
 	bool script_set_user;
+	/* FILE_CHECK: the track_file block cfg->file.track_file names
+	 * (check_attempt_init looks it up), or NULL. */
+	const struct vrrp_track_file_config *track_file;
 	check_attempt_done_cb *done;
 	void *data;                               /* the scheduler's */
 	void *probe;                              /* the probe's own state */
@@ -103,6 +107,19 @@ struct check_probe_ops {
 extern const struct check_probe_ops check_probe_tcp, check_probe_http, check_probe_ssl,
 	check_probe_smtp, check_probe_dns, check_probe_udp, check_probe_ping, check_probe_misc,
 	check_probe_file;
+
+/* Fills an attempt from the configuration: the target is connect_ip /
+ * connect_port, else the real server's address and port (the virtual
+ * server's port when the real server has none); the source is bindto /
+ * bind_port; bind_if, fwmark, connect_timeout (MISC_CHECK: misc_timeout,
+ * else delay_loop), the SSL block, the effective virtualhost and
+ * FILE_CHECK's track_file block (through cfg->vrrp).  `effective`
+ * comes from check_checker_effective().  The caller still sets done, data,
+ * and for MISC_CHECK scripts and the user to run as.  SMTP_CHECK host{}
+ * sub-blocks are the SMTP probe's business. */
+void check_attempt_init(struct check_attempt *a, uv_loop_t *loop, const struct vigil_config *cfg,
+			const struct check_vs_config *vs, const struct check_rs_config *rs,
+			const struct check_checker_config *c, const struct check_defaults *effective);
 
 /* Dispatch by attempt->cfg->type; sets started_us. */
 int check_probe_start(struct check_attempt *attempt);

@@ -1,0 +1,139 @@
+/* Datagram-socket probe life cycle (see check_dgram.h). */
+#include "config.h"
+#include "checker/check_dgram.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void check_dgram_closed(uv_handle_t *handle)
+{
+	struct check_dgram *d = handle->data;
+
+	if (--d->open_handles > 0)
+		return;
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d);
+}
+
+static void check_dgram_release(struct check_dgram *d)
+{
+	if (d->attempt)
+		d->attempt->probe = NULL;
+	d->attempt = NULL;
+	uv_close((uv_handle_t *)&d->timer, check_dgram_closed);
+	if (d->poll_open)
+		uv_close((uv_handle_t *)&d->poll, check_dgram_closed);
+}
+
+static void check_dgram_on_timer(uv_timer_t *timer)
+{
+	struct check_dgram *d = timer->data;
+
+	if (d->early_error)
+		check_dgram_end_errno(d, d->early_error, d->early_what);
+	else
+		d->on_timeout(d);
+}
+
+/* An error (POLLERR) is reported by uv_poll as a negative status and
+ * stops the handle; the probe reads the socket either way and finds the
+ * error there (a stopped poll leaves the attempt to its timeout). */
+static void check_dgram_on_poll(uv_poll_t *poll, int status, int events)
+{
+	struct check_dgram *d = poll->data;
+
+	(void)status;
+	(void)events;
+	if (d->attempt)
+		d->on_readable(d);
+}
+
+void check_dgram_init(struct check_dgram *d, struct check_attempt *attempt,
+		      check_dgram_cb *on_readable, check_dgram_cb *on_timeout)
+{
+	d->attempt = attempt;
+	d->fd = -1;
+	d->on_readable = on_readable;
+	d->on_timeout = on_timeout;
+	uv_timer_init(attempt->loop, &d->timer);
+	d->timer.data = d;
+	d->open_handles = 1;
+	attempt->probe = d;
+}
+
+int check_dgram_adopt(struct check_dgram *d, int fd)
+{
+	int err;
+
+	d->fd = fd;
+	err = uv_poll_init(d->attempt->loop, &d->poll, fd);
+	if (err < 0)
+		return err;
+	d->poll.data = d;
+	d->poll_open = true;
+	d->open_handles++;
+	return uv_poll_start(&d->poll, UV_READABLE, check_dgram_on_poll);
+}
+
+void check_dgram_arm(struct check_dgram *d)
+{
+	uv_timer_start(&d->timer, check_dgram_on_timer, (d->attempt->timeout_us + 999) / 1000, 0);
+}
+
+void check_dgram_fail_soon(struct check_dgram *d, int err, const char *what)
+{
+	d->early_error = err;
+	d->early_what = what;
+	uv_timer_start(&d->timer, check_dgram_on_timer, 0, 0);
+}
+
+void check_dgram_end(struct check_dgram *d, enum check_outcome outcome, int detail,
+		     const char *text)
+{
+	struct check_attempt *a = d->attempt;
+
+	check_dgram_release(d);
+	check_attempt_finish(a, outcome, detail, -1, "%s", text);
+}
+
+void check_dgram_end_errno(struct check_dgram *d, int err, const char *what)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "%s: %s", what, strerror(err));
+	check_dgram_end(d, check_outcome_from_errno(err), err, text);
+}
+
+void check_dgram_cancel(struct check_attempt *attempt)
+{
+	struct check_dgram *d = attempt->probe;
+
+	if (d)
+		check_dgram_release(d);
+}
+
+int check_dgram_socket_error(const struct check_dgram *d)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(d->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return errno;
+	return err;
+}
+
+void check_dgram_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	if (getrandom(buf, len, GRND_NONBLOCK) == (ssize_t)len)
+		return;
+	for (size_t i = 0; i < len; i++)
+		p[i] = (uint8_t)rand();
+}
