@@ -228,10 +228,10 @@ static void on_signal(uv_signal_t *handle, int signum)
 		conf_diags_init(&diags);
 		supervisor_reload(sup, &diags);
 		conf_diags_free(&diags);
-	} else {
-		/* DATA, STATS, JSON and STATS_CLEAR dumps come later; until then
-		 * the signal must not kill the daemon. */
-		log_debug("signal %d (%s) not handled yet; ignored", signum, strsignal(signum));
+	} else if (!supervisor_dump_signal(sup, signum)) {
+		/* STATS_CLEAR: vigil's counters are never reset; the signal
+		 * must not kill the daemon either. */
+		log_debug("signal %d (%s) ignored", signum, strsignal(signum));
 	}
 }
 

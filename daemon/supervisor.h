@@ -72,6 +72,10 @@ void supervisor_status_collect(struct supervisor *sup, supervisor_status_cb *don
 void supervisor_metrics_apply(struct supervisor *sup);
 void supervisor_metrics_stop(struct supervisor *sup);
 
+/* supervisor_dump.c: SIGUSR1/SIGUSR2/SIGRTMIN+2 write keepalived's data,
+ * stats and JSON files; false for any other signal. */
+bool supervisor_dump_signal(struct supervisor *sup, int signum);
+
 /* supervisor_ctl.c: the control-socket handler (arg: the supervisor). */
 void supervisor_handle_request(void *arg, struct control_request *req,
 			       enum ctl_command cmd, json_object *request);

@@ -4,6 +4,7 @@
  * reload as a diff, and status. */
 #include "config.h"
 #include "vrrp/vrrp_worker.h"
+#include "vrrp/vrrp_dump.h"
 #include "daemon/global_conf.h"
 #include "vrrp/vrrp_conf.h"
 #include "vrrp/vrrp_instance.h"
@@ -503,6 +504,47 @@ static json_object *manual_apply(struct ptr_array *targets, enum vrrp_manual_act
 	return result;
 }
 
+/* {"command":"vrrp","action":"dump","format":"json"|"stats"|"data"}:
+ * keepalived's dump files (vrrp_dump.h), for the parent's signals. */
+static bool vrrp_worker_is_dump(json_object *req)
+{
+	json_object *action;
+
+	return json_object_object_get_ex(req, "action", &action)
+	       && json_object_is_type(action, json_type_string)
+	       && strcmp(json_object_get_string(action), "dump") == 0;
+}
+
+static json_object *vrrp_worker_dump(struct vrrp_worker *vw, json_object *req)
+{
+	json_object *format, *status, *result;
+	const char *f;
+	char *text = NULL;
+
+	if (!json_object_object_get_ex(req, "format", &format)
+	    || !json_object_is_type(format, json_type_string))
+		return ctl_response_error("\"format\" must be json, stats or data");
+	f = json_object_get_string(format);
+	status = vrrp_worker_status(vw, NULL);
+	result = json_object_new_object();
+	if (strcmp(f, "json") == 0)
+		json_object_object_add(result, "content", vrrp_dump_json(status, vw->rt.vc));
+	else if (strcmp(f, "stats") == 0)
+		text = vrrp_dump_stats(status);
+	else if (strcmp(f, "data") == 0)
+		text = vrrp_dump_data(status, vw->rt.vc, vw->global);
+	json_object_put(status);
+	if (text) {
+		json_object_object_add(result, "content", json_object_new_string(text));
+		free(text);
+	}
+	if (!json_object_object_length(result)) {
+		json_object_put(result);
+		return ctl_response_error("\"format\" must be json, stats or data");
+	}
+	return ctl_response_ok(result);
+}
+
 /* {"command":"vrrp","action":"demote"|"maintenance"|"release",
  *  "instance":NAME|"all","hold_s":N}.  Each instance's answer says what
  * was done; an instance that is not master is held, not refused. */
@@ -515,6 +557,8 @@ static json_object *vrrp_worker_command(void *state, json_object *req)
 	uint64_t hold_ms;
 	char msg[160];
 
+	if (vrrp_worker_is_dump(req))
+		return vrrp_worker_dump(vw, req);
 	if (!manual_action_of(req, &action))
 		return ctl_response_error("\"action\" must be demote, maintenance or release");
 	if (!json_object_object_get_ex(req, "instance", &name)
