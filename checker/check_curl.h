@@ -1,0 +1,45 @@
+/* libcurl's multi interface driven by a libuv loop.
+ *
+ * One CURLM exists per uv loop that has transfers running; it is made on
+ * the first transfer and torn down (its timer closed) once the last one
+ * has ended, so a loop with no transfers holds no handle of ours.  curl
+ * tells us which sockets to watch (one uv_poll each) and when to wake it
+ * (one uv_timer); completions come from curl_multi_info_read().
+ *
+ * Anything that speaks through curl uses this: HTTP_GET and SSL_GET
+ * (check_http.c), and later smtp_alert.  The caller builds the easy handle
+ * (URL, options, write callback) and owns it; this module only runs it.
+ */
+#ifndef VIGIL_CHECK_CURL_H
+#define VIGIL_CHECK_CURL_H
+
+#include <curl/curl.h>
+#include <uv.h>
+
+struct check_curl_transfer;
+struct check_curl_multi;
+
+/* Called once per started transfer, from the loop (never from inside
+ * check_curl_start), after the easy handle has left the multi handle: the
+ * callback may clean it up, reuse it, or start another transfer. */
+typedef void check_curl_done_cb(struct check_curl_transfer *t, CURLcode result);
+
+struct check_curl_transfer {
+	CURL *easy;                      /* set by the caller */
+	check_curl_done_cb *done;        /* set by the caller */
+	void *data;                      /* the caller's */
+	struct check_curl_multi *multi;  /* private: non-NULL while running */
+};
+
+/* Adds t->easy to `loop`'s multi handle.  The easy handle's
+ * CURLOPT_PRIVATE is taken for `t`.  Returns 0, or -ENOMEM / -EINVAL (no
+ * done callback then). */
+int check_curl_start(uv_loop_t *loop, struct check_curl_transfer *t);
+
+/* Stops a running transfer without calling done (no-op if not running). */
+void check_curl_stop(struct check_curl_transfer *t);
+
+/* Transfers running on `loop` (tests, diagnostics). */
+unsigned check_curl_running(uv_loop_t *loop);
+
+#endif
