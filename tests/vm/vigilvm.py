@@ -43,6 +43,7 @@ MODULES = [
     "ip_vs", "ip_vs_rr", "ip_vs_wrr", "ip_vs_lc", "ip_vs_wlc", "ip_vs_sh",
     "ip_vs_dh", "ip_vs_sed", "ip_vs_nq", "ip_vs_fo", "ip_vs_ovf", "ip_vs_mh",
     "ip_vs_lblc", "ip_vs_lblcr", "veth", "bridge", "macvlan", "dummy",
+    "ip_vs_pe_sip",
 ]
 
 # PID 1 of the guest.  It mounts the host root read-only with a writable
