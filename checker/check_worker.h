@@ -1,7 +1,7 @@
 /* The checker worker process (vigild --worker=checker): its part of the
- * common worker runtime in daemon/worker.h.  It asks the kernel for IPVS
- * once at start (and again on reload); without IPVS the virtual servers stay
- * inactive and the rest of vigil keeps running. */
+ * common worker runtime in daemon/worker.h runs the checker runtime
+ * (checker/check_runtime.h).  Without IPVS in the kernel the checks still
+ * run and report; nothing is installed and the rest of vigil keeps running. */
 #ifndef VIGIL_CHECK_WORKER_H
 #define VIGIL_CHECK_WORKER_H
 

@@ -175,6 +175,39 @@ static void handle_vrrp(struct supervisor *sup, struct control_request *req,
 	child_call_request(c, request, SUPERVISOR_VRRP_TIMEOUT_MS, on_worker_vrrp, req);
 }
 
+static void on_worker_checker(void *arg, struct child *c, enum child_call_outcome outcome,
+			      json_object *response)
+{
+	struct control_request *req = arg;
+	json_object *copy = NULL;
+
+	if (outcome != CHILD_CALL_ANSWERED) {
+		control_request_reply(req, ctl_response_error(outcome == CHILD_CALL_TIMEOUT
+			? "the checker worker did not answer in time"
+			: "the checker worker went away before answering"));
+		return;
+	}
+	json_object_deep_copy(response, &copy, NULL);
+	json_object_object_del(copy, "id");
+	control_request_reply(req, copy);
+}
+
+/* {"command":"real_server",...}: drain/enable, answered by the checker
+ * worker; the parent only forwards. */
+static void handle_real_server(struct supervisor *sup, struct control_request *req,
+			       json_object *request)
+{
+	struct child *c = &sup->children[WORKER_CHECKER];
+
+	if (c->state != CHILD_RUNNING) {
+		control_request_reply(req, ctl_response_error(vigil_config_wants_checker(sup->cfg)
+			? "no checker worker running (it is starting or restarting)"
+			: "no checker worker running: the configuration has no virtual_server"));
+		return;
+	}
+	child_call_request(c, request, SUPERVISOR_VRRP_TIMEOUT_MS, on_worker_checker, req);
+}
+
 static void handle_stop(struct supervisor *sup, struct control_request *req)
 {
 	json_object *result = json_object_new_object();
@@ -201,6 +234,7 @@ void supervisor_handle_request(void *arg, struct control_request *req,
 	case CTL_CMD_RELOAD: handle_reload(sup, req); break;
 	case CTL_CMD_STOP: handle_stop(sup, req); break;
 	case CTL_CMD_VRRP: handle_vrrp(sup, req, request); break;
+	case CTL_CMD_REAL_SERVER: handle_real_server(sup, req, request); break;
 	default: control_request_reply(req, ctl_response_error("unknown command")); break;
 	}
 }

@@ -25,6 +25,7 @@ enum ctl_command {
 	CTL_CMD_RELOAD,
 	CTL_CMD_STOP,
 	CTL_CMD_VRRP,        /* {"action","instance","hold_s"}: failback control */
+	CTL_CMD_REAL_SERVER, /* {"action","virtual_server","real_server"}: drain/enable */
 	CTL_CMD_COUNT,
 	CTL_CMD_INVALID = CTL_CMD_COUNT,
 };

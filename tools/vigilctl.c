@@ -27,6 +27,9 @@ struct vigilctl_opts {
 	bool json;
 	long hold_s;                 /* --hold; -1: not given */
 	json_object *request;        /* built for commands with arguments */
+	bool check;                  /* `check`: a Nagios plugin over status */
+	struct vigilctl_check_expect expects[16];
+	size_t n_expects;
 };
 
 static void usage(FILE *out)
@@ -47,6 +50,16 @@ static void usage(FILE *out)
 	      "  vrrp release NAME|all\n"
 	      "                    end a demote hold or maintenance now\n"
 	      "                    (a sync group member stands for its whole group)\n"
+	      "  check [NAME=STATE]...  Nagios/Icinga plugin: one status line with perfdata;\n"
+	      "                    exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
+	      "  genhash -s ADDRESS -p PORT -u PATH [-S] [-V NAME] [-v] ...\n"
+	      "                    MD5 of a URL's body for `digest` (no vigild needed;\n"
+	      "                    vigilctl genhash --help)\n"
+	      "  real-server drain VS RS\n"
+	      "                    weight 0 for real server RS of virtual server VS now;\n"
+	      "                    removed from IPVS once its connections are gone\n"
+	      "  real-server enable VS RS\n"
+	      "                    end a drain (VS: ADDRESS:PORT, fwmark N or group NAME)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --socket=PATH  control socket (default: $VIGIL_CONTROL_SOCKET, else\n"
@@ -71,6 +84,20 @@ static enum ctl_command command_by_name(const char *name)
 		if (strcmp(name, ctl_command_names[i]) == 0)
 			return (enum ctl_command)i;
 	return CTL_CMD_INVALID;
+}
+
+/* `check [NAME=STATE]...`: the status, judged as a Nagios plugin. */
+static int parse_check(int n, char **args, struct vigilctl_opts *o)
+{
+	for (int i = 0; i < n; i++) {
+		if (o->n_expects == sizeof(o->expects) / sizeof(o->expects[0]))
+			return usage_error("too many NAME=STATE expectations", NULL);
+		if (!vigilctl_check_parse_expect(args[i], &o->expects[o->n_expects++]))
+			return usage_error("check wants NAME=MASTER|BACKUP|FAULT|INIT|STOP, not", args[i]);
+	}
+	o->check = true;
+	o->command = CTL_CMD_STATUS;
+	return -1;
 }
 
 /* Returns -1 to go on, else the exit status (help, version, usage error). */
@@ -109,12 +136,20 @@ static int parse_args(int argc, char **argv, struct vigilctl_opts *o)
 		o->request = vigilctl_vrrp_request(argv + optind + 1, argc - optind - 1, o->hold_s);
 		return o->request ? -1 : VIGILCTL_USAGE;
 	}
+	if (strcmp(argv[optind], "check") == 0 && !o->json && o->hold_s < 0)
+		return parse_check(argc - optind - 1, argv + optind + 1, o);
+	if (strcmp(argv[optind], "real-server") == 0 && !o->json && o->hold_s < 0) {
+		o->command = CTL_CMD_REAL_SERVER;
+		o->request = vigilctl_real_server_request(argv + optind + 1, argc - optind - 1);
+		return o->request ? -1 : VIGILCTL_USAGE;
+	}
 	if (o->hold_s >= 0)
 		return usage_error("--hold goes with vrrp demote only", NULL);
 	if (optind + 1 < argc)
 		return usage_error("unexpected argument", argv[optind + 1]);
 	o->command = command_by_name(argv[optind]);
-	if (o->command == CTL_CMD_INVALID || o->command == CTL_CMD_VRRP)
+	if (o->command == CTL_CMD_INVALID || o->command == CTL_CMD_VRRP
+	    || o->command == CTL_CMD_REAL_SERVER)
 		return usage_error("unknown command", argv[optind]);
 	if (o->json && o->command != CTL_CMD_STATUS)
 		return usage_error("--json goes with status only", NULL);
@@ -281,6 +316,8 @@ static int report(const struct vigilctl_opts *o, json_object *response)
 		print_refusal(error, response);
 		return VIGILCTL_REFUSED;
 	}
+	if (o->check)
+		return vigilctl_check_evaluate(result, o->expects, o->n_expects, stdout);
 	if (o->command == CTL_CMD_STATUS && o->json)
 		puts(json_object_to_json_string_ext(result, JSON_C_TO_STRING_PRETTY
 						    | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -290,6 +327,8 @@ static int report(const struct vigilctl_opts *o, json_object *response)
 		puts("configuration reloaded");
 	else if (o->command == CTL_CMD_VRRP)
 		vigilctl_vrrp_print(result, stdout);
+	else if (o->command == CTL_CMD_REAL_SERVER)
+		vigilctl_real_server_print(result, stdout);
 	else if (wait_for_exit(result) == VIGILCTL_OK)
 		puts("vigild stopped");
 	else
@@ -301,8 +340,11 @@ int main(int argc, char **argv)
 {
 	struct vigilctl_opts o = { .socket_path = getenv("VIGIL_CONTROL_SOCKET"), .hold_s = -1 };
 	json_object *response;
-	int status = parse_args(argc, argv, &o);
+	int status;
 
+	if (argc > 1 && strcmp(argv[1], "genhash") == 0)
+		return vigilctl_genhash(argc - 1, argv + 1);
+	status = parse_args(argc, argv, &o);
 	if (status >= 0)
 		return status;
 	if (!o.socket_path || !*o.socket_path)
@@ -311,6 +353,8 @@ int main(int argc, char **argv)
 	response = exchange(&o, &status);
 	if (response)
 		status = report(&o, response);
+	else if (o.check)
+		status = vigilctl_check_unreachable(status == VIGILCTL_NOT_RUNNING, stdout);
 	json_object_put(response);
 	json_object_put(o.request);
 	return status;

@@ -137,6 +137,37 @@ static void vs_name(json_object *vs, char *buf, size_t len)
 			 field(vs, "port", p, sizeof(p)));
 }
 
+/* "up", "down", "-" (not known yet), with ", drained" when the operator
+ * drained it. */
+static void rs_state(json_object *rs, char *buf, size_t len)
+{
+	json_object *up = member(rs, "up");
+
+	snprintf(buf, len, "%s%s", !up ? "-" : json_object_get_boolean(up) ? "up" : "down",
+		 json_object_get_boolean(member(rs, "drained")) ? ",drained" : "");
+}
+
+/* The real servers of a virtual server, indented under it. */
+static void print_real_servers(json_object *vs, FILE *out)
+{
+	json_object *rss = member(vs, "real_servers");
+	char name[160], state[32], b[4][64];
+
+	for (size_t j = 0; j < array_len(rss); j++) {
+		json_object *rs = json_object_array_get_idx(rss, j);
+
+		if (member(rs, "port"))
+			snprintf(name, sizeof(name), "%s:%s", field(rs, "address", b[0], 64),
+				 field(rs, "port", b[1], 64));
+		else
+			snprintf(name, sizeof(name), "%s", field(rs, "address", b[0], 64));
+		rs_state(rs, state, sizeof(state));
+		fprintf(out, "  -> %-24s %-13s weight %-4s effective %-4s last failure: %s\n", name,
+			state, field(rs, "weight", b[1], 64), field(rs, "effective_weight", b[2], 64),
+			field(rs, "last_failure_reason", b[3], 64));
+	}
+}
+
 static void print_virtual_servers(json_object *r, FILE *out)
 {
 	json_object *vss = member(r, "virtual_servers"), *ipvs = member(r, "ipvs");
@@ -148,15 +179,17 @@ static void print_virtual_servers(json_object *r, FILE *out)
 			field(ipvs, "version", b[0], 64));
 	if (array_len(vss) == 0)
 		return;
-	fprintf(out, "\n%-28s %-9s %-6s %-10s %s\n", "VIRTUAL SERVER", "PROTOCOL", "SCHED",
-		"INSTALLED", "REAL SERVERS");
+	fprintf(out, "\n%-28s %-9s %-6s %-10s %-9s %s\n", "VIRTUAL SERVER", "PROTOCOL", "SCHED",
+		"INSTALLED", "QUORUM", "REAL SERVERS");
 	for (size_t i = 0; i < array_len(vss); i++) {
 		json_object *vs = json_object_array_get_idx(vss, i);
 
 		vs_name(vs, name, sizeof(name));
-		fprintf(out, "%-28s %-9s %-6s %-10s %zu\n", name, field(vs, "protocol", b[0], 64),
-			field(vs, "scheduler", b[1], 64), field(vs, "installed", b[2], 64),
+		fprintf(out, "%-28s %-9s %-6s %-10s %-9s %zu\n", name,
+			field(vs, "protocol", b[0], 64), field(vs, "scheduler", b[1], 64),
+			field(vs, "installed", b[2], 64), field(vs, "quorum_ok", b[3], 64),
 			array_len(member(vs, "real_servers")));
+		print_real_servers(vs, out);
 	}
 }
 

@@ -1,0 +1,293 @@
+/* The checker runtime: built from the configuration, reloaded as a diff,
+ * and the wanted IPVS table rebuilt and handed to check_ipvs after every
+ * change.  See check_runtime.h. */
+#include "config.h"
+#include "checker/check_runtime_private.h"
+
+#include "daemon/global_conf.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHECK_DRAIN_POLL_MS 1000
+
+uint32_t check_runtime_random(struct check_runtime *rt)
+{
+	/* xorshift32: spreading timers needs no cryptographic quality. */
+	uint32_t x = rt->rng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	rt->rng = x;
+	return x;
+}
+
+json_object *check_runtime_conf_json(struct check_runtime *rt)
+{
+	if (!rt->conf_json)
+		rt->conf_json = check_config_to_json(rt->cfg->check);
+	return rt->conf_json;
+}
+
+static void conf_json_drop(struct check_runtime *rt)
+{
+	json_object_put(rt->conf_json);
+	rt->conf_json = NULL;
+}
+
+/* ---- the wanted IPVS table ---- */
+
+struct table_ctx {
+	struct lvs_table *table;
+	const struct check_vs *vs;
+};
+
+static void add_dest(struct lvs_table_service *ts, const struct check_vs *vs,
+		     const struct check_rs *rs, const struct lvs_service *svc, int64_t weight)
+{
+	struct lvs_dest d;
+
+	if (weight < 0)
+		return;
+	check_ipvs_dest_of(vs->cfg, rs->cfg, svc, (int32_t)(weight > INT32_MAX ? INT32_MAX : weight),
+			   &d);
+	lvs_table_add_dest(ts, &d);
+}
+
+static void add_service(const struct lvs_service *svc, void *arg)
+{
+	struct table_ctx *t = arg;
+	const struct check_vs *vs = t->vs;
+	const struct check_vs_config *c = vs->cfg;
+	struct lvs_table_service *ts = lvs_table_add_service(t->table, svc);
+
+	if (check_vs_real_servers_in(vs->sorry != NULL, vs->quorum_ok))
+		for (size_t i = 0; i < vs->rss.count; i++)
+			add_dest(ts, vs, vs->rss.items[i], svc, check_rs_wanted_weight(vs->rss.items[i]));
+	if (vs->sorry)
+		add_dest(ts, vs, vs->sorry, svc, check_vs_sorry_weight(true, vs->quorum_ok,
+								       c->sorry->weight,
+								       c->sorry_inhibit));
+}
+
+void check_runtime_changed(struct check_runtime *rt)
+{
+	struct lvs_table wanted;
+	struct table_ctx t = { .table = &wanted };
+
+	lvs_table_init(&wanted);
+	for (size_t i = 0; i < rt->vss.count; i++) {
+		t.vs = rt->vss.items[i];
+		check_ipvs_services_of(rt->cfg->check, t.vs->cfg, add_service, &t);
+	}
+	/* check_ipvs takes the contents; anything left is ours to free. */
+	check_ipvs_want(rt->ipvs, &wanted);
+	lvs_table_free(&wanted);
+}
+
+/* ---- drains ---- */
+
+struct stats_ctx {
+	const struct check_rs *rs;
+	const struct check_ipvs *ipvs;
+	struct lvs_dest_stats *sum;
+	bool known;
+};
+
+static void add_stats(const struct lvs_service *svc, void *arg)
+{
+	struct stats_ctx *s = arg;
+	struct lvs_dest d;
+	struct lvs_dest_stats st;
+
+	check_ipvs_dest_of(s->rs->vs->cfg, s->rs->cfg, svc, 0, &d);
+	if (!check_ipvs_dest_stats(s->ipvs, svc, &d, &st))
+		return;
+	s->known = true;
+	s->sum->active_conns += st.active_conns;
+	s->sum->inactive_conns += st.inactive_conns;
+	s->sum->persist_conns += st.persist_conns;
+	s->sum->conns += st.conns;
+}
+
+bool check_rs_conn_stats(const struct check_rs *rs, struct lvs_dest_stats *sum)
+{
+	struct check_runtime *rt = rs->vs->rt;
+	struct stats_ctx s = { .rs = rs, .ipvs = rt->ipvs, .sum = sum };
+
+	memset(sum, 0, sizeof(*sum));
+	if (!check_ipvs_available(rt->ipvs))
+		return false;
+	check_ipvs_services_of(rt->cfg->check, rs->vs->cfg, add_stats, &s);
+	return s.known;
+}
+
+/* A drained real server leaves IPVS once its connections are gone.
+ * Returns how many are still waiting. */
+static size_t drain_check(struct check_runtime *rt, bool *changed)
+{
+	size_t waiting = 0;
+	struct lvs_dest_stats st;
+	char name[96];
+
+	for (size_t i = 0; i < rt->vss.count; i++) {
+		struct check_vs *vs = rt->vss.items[i];
+
+		for (size_t j = 0; j < vs->rss.count; j++) {
+			struct check_rs *rs = vs->rss.items[j];
+
+			if (!rs->drained || rs->drain_done)
+				continue;
+			if (!check_rs_conn_stats(rs, &st) || st.active_conns + st.inactive_conns) {
+				waiting++;
+				continue;
+			}
+			rs->drain_done = true;
+			*changed = true;
+			check_rs_name(rs, name, sizeof(name));
+			log_info("real server %s: drained, no connections left; removed", name);
+		}
+	}
+	return waiting;
+}
+
+static void drain_tick(uv_timer_t *t)
+{
+	struct check_runtime *rt = t->data;
+	bool changed = false;
+
+	check_ipvs_refresh(rt->ipvs);
+	if (drain_check(rt, &changed) == 0) {
+		uv_timer_stop(&rt->drain_timer);
+		rt->drain_timer_on = false;
+	}
+	if (changed)
+		check_runtime_changed(rt);
+}
+
+void check_runtime_drain_poll(struct check_runtime *rt)
+{
+	/* Without IPVS there are no connections to wait for: weight 0 stays. */
+	if (rt->drain_timer_on || !check_ipvs_available(rt->ipvs))
+		return;
+	rt->drain_timer_on = true;
+	uv_timer_start(&rt->drain_timer, drain_tick, CHECK_DRAIN_POLL_MS, CHECK_DRAIN_POLL_MS);
+}
+
+/* ---- build and reload ---- */
+
+static void script_runner_start(struct check_runtime *rt)
+{
+	rt->scripts = script_runner_new(rt->loop, NULL);
+}
+
+struct check_runtime *check_runtime_new(uv_loop_t *loop, const struct vigil_config *cfg)
+{
+	struct check_runtime *rt = XNEW(struct check_runtime);
+
+	rt->loop = loop;
+	rt->cfg = cfg;
+	rt->rng = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ 0x9e3779b9u;
+	if (!rt->rng)
+		rt->rng = 1;
+	rt->ipvs = check_ipvs_new(loop, cfg);
+	script_runner_start(rt);
+	uv_timer_init(loop, &rt->drain_timer);
+	rt->drain_timer.data = rt;
+	for (size_t i = 0; cfg->check && i < cfg->check->virtual_servers.count; i++)
+		ptr_array_push(&rt->vss, check_vs_new(rt, cfg->check->virtual_servers.items[i]));
+	conf_json_drop(rt);
+	check_runtime_changed(rt);
+	return rt;
+}
+
+/* The same kernel service(s): address/port/protocol, fwmark or group. */
+static bool same_vs(const struct check_vs_config *a, const struct check_vs_config *b)
+{
+	if (a->kind != b->kind || a->protocol != b->protocol)
+		return false;
+	switch (a->kind) {
+	case CHECK_VS_ADDR:
+		return vigil_addr_equal(&a->addr, &b->addr) && a->has_port == b->has_port
+		       && (!a->has_port || a->port == b->port);
+	case CHECK_VS_FWMARK:
+		return a->fwmark == b->fwmark && a->ip_family == b->ip_family;
+	case CHECK_VS_GROUP:
+		return strcmp(a->group, b->group) == 0;
+	}
+	return false;
+}
+
+static struct check_vs *take_vs(struct ptr_array *old, const struct check_vs_config *cfg)
+{
+	for (size_t i = 0; i < old->count; i++) {
+		struct check_vs *vs = old->items[i];
+
+		if (vs && same_vs(vs->cfg, cfg)) {
+			old->items[i] = NULL;
+			return vs;
+		}
+	}
+	return NULL;
+}
+
+void check_runtime_reload(struct check_runtime *rt, const struct vigil_config *cfg)
+{
+	struct ptr_array old = rt->vss;
+
+	rt->cfg = cfg;
+	conf_json_drop(rt);
+	check_ipvs_reconfigure(rt->ipvs, cfg);
+	memset(&rt->vss, 0, sizeof(rt->vss));
+	for (size_t i = 0; cfg->check && i < cfg->check->virtual_servers.count; i++) {
+		const struct check_vs_config *vc = cfg->check->virtual_servers.items[i];
+		struct check_vs *vs = take_vs(&old, vc);
+
+		if (vs)
+			check_vs_reconfigure(vs, vc);
+		else
+			vs = check_vs_new(rt, vc);
+		ptr_array_push(&rt->vss, vs);
+	}
+	for (size_t i = 0; i < old.count; i++)
+		if (old.items[i])
+			check_vs_destroy(old.items[i]);
+	ptr_array_free(&old, NULL);
+	conf_json_drop(rt);
+	check_runtime_changed(rt);
+}
+
+/* ---- stop ---- */
+
+/* How long omega's and other pending scripts may finish at stop: the
+ * parent kills a worker that takes longer than child_wait_time. */
+static uint64_t scripts_grace_us(const struct global_config *g)
+{
+	uint32_t wait_s = g && g->child_wait_time_s ? g->child_wait_time_s : 5;
+
+	return wait_s > 1 ? (uint64_t)(wait_s - 1) * 1000000 : 500000;
+}
+
+static void runtime_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+void check_runtime_free(struct check_runtime *rt)
+{
+	if (!rt)
+		return;
+	for (size_t i = 0; i < rt->vss.count; i++)
+		check_vs_omega(rt->vss.items[i]);
+	for (size_t i = 0; i < rt->vss.count; i++)
+		check_vs_destroy(rt->vss.items[i]);
+	ptr_array_free(&rt->vss, NULL);
+	check_ipvs_close(rt->ipvs, rt->cfg);
+	script_runner_close_after(rt->scripts, scripts_grace_us(rt->cfg->global));
+	check_runtime_forget_scripts(rt);
+	uv_close((uv_handle_t *)&rt->drain_timer, runtime_closed);
+}

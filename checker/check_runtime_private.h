@@ -1,0 +1,134 @@
+/* The runtime objects shared by check_runtime.c (build, reload, IPVS
+ * table), check_rs.c (checks and real server state), check_vs.c (quorum,
+ * sorry server, ha_suspend) and check_status.c (JSON, manual control).
+ * Not for use outside checker/. */
+#ifndef VIGIL_CHECK_RUNTIME_PRIVATE_H
+#define VIGIL_CHECK_RUNTIME_PRIVATE_H
+
+#include "checker/check_conf.h"
+#include "checker/check_ipvs.h"
+#include "checker/check_probe.h"
+#include "checker/check_runtime.h"
+#include "checker/check_sched.h"
+#include "script_run.h"
+#include "xalloc.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct check_vs;
+struct check_rs;
+struct check_script_job;
+
+/* One running checker.  Freed from its timer's close callback. */
+struct check_checker {
+	struct check_rs *rs;
+	const struct check_checker_config *cfg;
+	struct check_defaults eff;          /* check_checker_effective() */
+	char *signature;                    /* its configuration, for reload */
+	struct check_schedule sched;
+	uv_timer_t timer;
+	struct check_attempt attempt;
+	bool running;                       /* an attempt is in flight */
+	bool suspended;                     /* ha_suspend skipped the last round */
+};
+
+struct check_rs {
+	struct check_vs *vs;
+	const struct check_rs_config *cfg;
+	bool is_sorry;
+	struct ptr_array checkers;          /* struct check_checker * */
+	bool up;
+	int64_t weight;                     /* configured moved by dynamic checkers */
+	bool drained, drain_done;           /* the operator's drain */
+};
+
+struct check_vs {
+	struct check_runtime *rt;
+	const struct check_vs_config *cfg;
+	struct ptr_array rss;               /* struct check_rs * */
+	struct check_rs *sorry;             /* NULL: no sorry_server */
+	bool quorum_ok;
+	bool suspended_looked;              /* suspended_at_ms is valid */
+	uint64_t suspended_at_ms;           /* loop time of the last ha_suspend look */
+	bool suspended;                     /* ha_suspend: the address is not local */
+	bool reconfiguring;                 /* quorum waits until the reload is done */
+};
+
+struct check_runtime {
+	uv_loop_t *loop;
+	const struct vigil_config *cfg;
+	struct check_ipvs *ipvs;
+	struct script_runner *scripts;
+	struct check_script_job *script_jobs;   /* notify/quorum scripts running */
+	struct ptr_array vss;               /* struct check_vs * */
+	json_object *conf_json;             /* check_config_to_json, while building */
+	uv_timer_t drain_timer;
+	bool drain_timer_on;
+	uint32_t rng;
+};
+
+/* check_runtime.c */
+void check_runtime_changed(struct check_runtime *rt);    /* rebuilds the wanted table */
+uint32_t check_runtime_random(struct check_runtime *rt);
+/* The configuration's JSON dump (checker signatures), made on first use
+ * and dropped when a build or reload is done. */
+json_object *check_runtime_conf_json(struct check_runtime *rt);
+void check_runtime_drain_poll(struct check_runtime *rt); /* starts the 1 s poll if needed */
+/* The kernel's connection counters of a real server, summed over the
+ * services its virtual server stands for; false when unknown. */
+bool check_rs_conn_stats(const struct check_rs *rs, struct lvs_dest_stats *sum);
+
+/* check_checker.c */
+struct check_checker *check_checker_new(struct check_rs *rs, json_object *checkers, size_t i);
+void check_checker_start(struct check_checker *c);         /* first attempt after warmup */
+/* Keeps state and timer, points at the new configuration (reload). */
+void check_checker_adopt(struct check_checker *c, struct check_rs *rs,
+			 const struct check_checker_config *cc);
+void check_checker_destroy(struct check_checker *c);          /* freed once its timer closed */
+/* The real server's "checkers" in the configuration dump, and checker i's
+ * configuration from it as one string (no line numbers): equal strings
+ * mean an unchanged checker. */
+json_object *check_checker_conf_json(const struct check_rs *rs);
+char *check_checker_signature(const struct check_rs *rs, json_object *checkers, size_t i);
+
+/* check_rs.c */
+struct check_rs *check_rs_new(struct check_vs *vs, const struct check_rs_config *cfg, bool sorry);
+/* Moves an existing real server to new configuration: unchanged checkers
+ * keep their state, the others restart. */
+void check_rs_reconfigure(struct check_rs *rs, const struct check_rs_config *cfg);
+void check_rs_destroy(struct check_rs *rs);
+void check_rs_start(struct check_rs *rs);
+/* Recomputes up/weight from the checkers; runs notify_up/down on a change
+ * (unless `quiet`).  True when something changed. */
+bool check_rs_update(struct check_rs *rs, bool quiet);
+/* Its IPVS weight now, or -1: not in the table. */
+int64_t check_rs_wanted_weight(const struct check_rs *rs);
+/* "10.0.1.2:80" or "[fd00::2]:80" (":port" only when it has one). */
+void check_rs_name(const struct check_rs *rs, char *buf, size_t len);
+/* Runs a configured script (notify_*, quorum_*) through the runtime's
+ * runner as its user or script_user; `what` names it in the log. */
+void check_runtime_run_script(struct check_runtime *rt, const struct check_script *s,
+			      const char *what);
+/* At stop, after the runner is closed: their callbacks will not come. */
+void check_runtime_forget_scripts(struct check_runtime *rt);
+
+/* check_vs.c */
+struct check_vs *check_vs_new(struct check_runtime *rt, const struct check_vs_config *cfg);
+void check_vs_reconfigure(struct check_vs *vs, const struct check_vs_config *cfg);
+void check_vs_destroy(struct check_vs *vs);
+/* A real server changed: re-evaluates quorum (scripts on a change). */
+void check_vs_update(struct check_vs *vs);
+/* "10.0.0.10:80", "fwmark 5", "group NAME" */
+void check_vs_name(const struct check_vs *vs, char *buf, size_t len);
+/* ha_suspend: true when the checks of this virtual server must wait. */
+bool check_vs_is_suspended(struct check_vs *vs);
+/* Sum of the weights of the live real servers (sorry server excluded). */
+uint64_t check_vs_live_weight(const struct check_vs *vs);
+/* omega: the down notifiers at shutdown. */
+void check_vs_omega(struct check_vs *vs);
+
+/* check_status.c */
+json_object *check_vs_status_json(struct check_vs *vs);
+
+#endif

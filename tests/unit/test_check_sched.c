@@ -1,0 +1,266 @@
+/* Unit tests for checker/check_sched.c: one checker's schedule and state
+ * (jitter, rise/fall, the faster retry interval, counters, dynamic
+ * weight), and the rules above it (real server up iff all checkers up,
+ * its IPVS weight with inhibit_on_failure and drains, quorum with
+ * hysteresis, the sorry server), without a loop or a clock.  Also that
+ * keepalived's `retry N` comes out as fall N + 1 from a configuration. */
+#include "unit.h"
+
+#include "checker/check_conf.h"
+#include "checker/check_sched.h"
+#include "daemon/config_load.h"
+
+#define S 1000000ULL
+
+static const struct check_sched_params params = {
+	.delay_loop_us = 10 * S, .delay_before_retry_us = 2 * S, .warmup_us = 10 * S,
+	.rise = 2, .fall = 3,
+};
+
+static struct check_result result(enum check_outcome outcome)
+{
+	struct check_result r = { .outcome = outcome, .weight = -1, .latency_us = 1234 };
+
+	snprintf(r.text, sizeof(r.text), "%s", check_outcome_name(outcome));
+	return r;
+}
+
+/* Feeds one result; asserts the change and the next delay. */
+static void feed(struct check_schedule *s, enum check_outcome outcome,
+		 enum check_sched_change want, uint64_t want_next_us)
+{
+	struct check_result r = result(outcome);
+	uint64_t next = 0;
+
+	assert_int_equal(check_sched_result(s, &r, 1700000000ULL * S, &next), want);
+	assert_int_equal(next, want_next_us);
+}
+
+static void test_first_delay_is_within_warmup(void **state)
+{
+	struct check_sched_params p = params;
+
+	(void)state;
+	assert_int_equal(check_sched_first_delay_us(&p, 0), 0);
+	assert_true(check_sched_first_delay_us(&p, UINT32_MAX) < p.warmup_us);
+	assert_true(check_sched_first_delay_us(&p, UINT32_MAX) > p.warmup_us - 10);
+	assert_int_equal(check_sched_first_delay_us(&p, 1u << 31), p.warmup_us / 2);
+	p.warmup_us = 0;         /* warmup 0: at once */
+	assert_int_equal(check_sched_first_delay_us(&p, 123456789), 0);
+}
+
+static void test_fall_failures_with_faster_retries(void **state)
+{
+	struct check_schedule s;
+
+	(void)state;
+	check_sched_init(&s, &params);
+	assert_true(s.up);
+	feed(&s, CHECK_OK, CHECK_SCHED_SAME, 10 * S);
+	feed(&s, CHECK_FAIL_CONNECT_REFUSED, CHECK_SCHED_SAME, 2 * S);
+	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, 2 * S);
+	assert_true(s.up);
+	assert_int_equal(s.failures, 2);
+	feed(&s, CHECK_FAIL_CONNECT_REFUSED, CHECK_SCHED_WENT_DOWN, 10 * S);
+	assert_false(s.up);
+	assert_int_equal(s.failures, 0);
+	/* Down and failing: agrees with the state, the normal interval. */
+	feed(&s, CHECK_FAIL_CONNECT_REFUSED, CHECK_SCHED_SAME, 10 * S);
+	assert_int_equal(s.transitions, 1);
+}
+
+static void test_a_success_resets_the_failure_count(void **state)
+{
+	struct check_schedule s;
+
+	(void)state;
+	check_sched_init(&s, &params);
+	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, 2 * S);
+	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, 2 * S);
+	feed(&s, CHECK_OK, CHECK_SCHED_SAME, 10 * S);
+	assert_int_equal(s.failures, 0);
+	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, 2 * S);
+	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, 2 * S);
+	assert_true(s.up);
+}
+
+static void test_rise_successes_bring_it_up(void **state)
+{
+	struct check_schedule s;
+	struct check_sched_params p = params;
+
+	(void)state;
+	p.alpha = true;          /* alpha: starts down */
+	check_sched_init(&s, &p);
+	assert_false(s.up);
+	feed(&s, CHECK_OK, CHECK_SCHED_SAME, 2 * S);
+	feed(&s, CHECK_FAIL_BAD_STATUS, CHECK_SCHED_SAME, 10 * S);   /* count reset */
+	feed(&s, CHECK_OK, CHECK_SCHED_SAME, 2 * S);
+	feed(&s, CHECK_OK, CHECK_SCHED_WENT_UP, 10 * S);
+	assert_true(s.up);
+}
+
+static void test_rise_and_fall_of_one_act_at_once(void **state)
+{
+	struct check_schedule s;
+	struct check_sched_params p = { .delay_loop_us = S, .delay_before_retry_us = S };
+
+	(void)state;
+	check_sched_init(&s, &p);     /* rise/fall 0 are taken as 1 */
+	feed(&s, CHECK_FAIL_SCRIPT_EXIT, CHECK_SCHED_WENT_DOWN, S);
+	feed(&s, CHECK_OK, CHECK_SCHED_WENT_UP, S);
+}
+
+static void test_counters_last_result_and_dynamic_weight(void **state)
+{
+	struct check_schedule s;
+	struct check_result r = result(CHECK_OK);
+	uint64_t next;
+
+	(void)state;
+	check_sched_init(&s, &params);
+	assert_false(s.last.valid);
+	assert_int_equal(s.weight, -1);
+	r.weight = 7;
+	check_sched_result(&s, &r, 5 * S, &next);
+	r = result(CHECK_FAIL_CONNECT_REFUSED);
+	check_sched_result(&s, &r, 6 * S, &next);
+	r = result(CHECK_OK);          /* weight -1: keeps the last one asked */
+	check_sched_result(&s, &r, 7 * S, &next);
+	assert_int_equal(s.weight, 7);
+	assert_int_equal(s.attempts, 3);
+	assert_int_equal(s.outcomes[CHECK_OK], 2);
+	assert_int_equal(s.outcomes[CHECK_FAIL_CONNECT_REFUSED], 1);
+	assert_true(s.last.valid);
+	assert_int_equal(s.last.outcome, CHECK_OK);
+	assert_int_equal(s.last.wall_us, 7 * S);
+	assert_int_equal(s.last.latency_us, 1234);
+	assert_int_equal(s.last_failure.outcome, CHECK_FAIL_CONNECT_REFUSED);
+	assert_int_equal(s.last_failure.wall_us, 6 * S);
+	assert_string_equal(s.last_failure.text, "connect-refused");
+}
+
+static void test_real_server_up_iff_all_checkers_up(void **state)
+{
+	bool all[] = { true, true, true }, one_down[] = { true, false, true };
+
+	(void)state;
+	assert_true(check_rs_all_up(all, 3));
+	assert_false(check_rs_all_up(one_down, 3));
+	assert_true(check_rs_all_up(NULL, 0));   /* no checkers: always up */
+}
+
+static void test_dynamic_weight(void **state)
+{
+	int32_t none[] = { -1, -1 }, one[] = { 10, -1 }, two[] = { 10, 20 }, low[] = { 0, 0 };
+
+	(void)state;
+	assert_int_equal(check_rs_dynamic_weight(3, none, 2), 3);
+	assert_int_equal(check_rs_dynamic_weight(3, one, 2), 10);
+	assert_int_equal(check_rs_dynamic_weight(3, two, 2), 27);    /* 3 + 7 + 17 */
+	assert_int_equal(check_rs_dynamic_weight(5, low, 2), 0);     /* never below 0 */
+}
+
+static void test_ipvs_weight_inhibit_and_drain(void **state)
+{
+	(void)state;
+	assert_int_equal(check_rs_ipvs_weight(true, 5, false, false, false), 5);
+	assert_int_equal(check_rs_ipvs_weight(false, 5, false, false, false), -1);
+	assert_int_equal(check_rs_ipvs_weight(false, 5, true, false, false), 0);  /* inhibit */
+	assert_int_equal(check_rs_ipvs_weight(true, 5, false, true, false), 0);   /* draining */
+	assert_int_equal(check_rs_ipvs_weight(true, 5, false, true, true), -1);   /* drained */
+	assert_int_equal(check_rs_ipvs_weight(false, 5, true, true, false), 0);
+}
+
+static void test_quorum_with_hysteresis(void **state)
+{
+	(void)state;
+	/* No hysteresis: the plain threshold both ways. */
+	assert_true(check_vs_quorum_next(false, 2, 2, 0));
+	assert_false(check_vs_quorum_next(true, 1, 2, 0));
+	/* quorum 4, hysteresis 1: lost below 3, gained at 5. */
+	assert_true(check_vs_quorum_next(true, 3, 4, 1));
+	assert_false(check_vs_quorum_next(true, 2, 4, 1));
+	assert_false(check_vs_quorum_next(false, 4, 4, 1));
+	assert_true(check_vs_quorum_next(false, 5, 4, 1));
+	/* hysteresis larger than quorum never underflows. */
+	assert_true(check_vs_quorum_next(true, 0, 2, 5));
+}
+
+static void test_sorry_server_rule(void **state)
+{
+	(void)state;
+	assert_int_equal(check_vs_sorry_weight(false, false, 3, false), -1);
+	assert_int_equal(check_vs_sorry_weight(true, false, 3, false), 3);   /* stands in */
+	assert_int_equal(check_vs_sorry_weight(true, true, 3, false), -1);
+	assert_int_equal(check_vs_sorry_weight(true, true, 3, true), 0);     /* sorry_server_inhibit */
+	assert_true(check_vs_real_servers_in(false, false));   /* no sorry: they stay */
+	assert_false(check_vs_real_servers_in(true, false));   /* replaced by the sorry server */
+	assert_true(check_vs_real_servers_in(true, true));
+}
+
+static void test_retry_from_the_configuration_is_fall(void **state)
+{
+	static const char text[] =
+		"virtual_server 10.0.0.1 80 {\n"
+		"  delay_loop 4\n"
+		"  alpha\n"
+		"  real_server 10.0.0.2 80 {\n"
+		"    TCP_CHECK {\n      retry 3\n      delay_before_retry 2\n    }\n"
+		"    MISC_CHECK {\n      misc_path /bin/true\n    }\n"
+		"    TCP_CHECK {\n      rise 4\n      fall 5\n      warmup 0\n    }\n"
+		"  }\n"
+		"}\n";
+	struct config_load_options opts = { .config_id = "test" };
+	struct conf_diags diags;
+	struct vigil_config *cfg;
+	const struct check_vs_config *vs;
+	const struct check_rs_config *rs;
+	struct check_defaults eff;
+	struct check_sched_params p;
+
+	(void)state;
+	conf_diags_init(&diags);
+	cfg = vigil_config_load_string("sched.conf", text, &opts, &diags);
+	unit_assert_no_errors(&diags);
+	vs = cfg->check->virtual_servers.items[0];
+	rs = vs->real_servers.items[0];
+	check_checker_effective(vs, rs, rs->checkers.items[0], &eff);
+	check_sched_params_from(&eff, &p);
+	assert_int_equal(p.fall, 4);                 /* retry 3 */
+	assert_int_equal(p.rise, 1);
+	assert_int_equal(p.delay_before_retry_us, 2 * S);
+	assert_int_equal(p.delay_loop_us, 4 * S);
+	assert_int_equal(p.warmup_us, 4 * S);        /* default: delay_loop */
+	assert_true(p.alpha);
+	check_checker_effective(vs, rs, rs->checkers.items[1], &eff);
+	check_sched_params_from(&eff, &p);
+	assert_int_equal(p.fall, 1);                 /* MISC_CHECK: retry 0 */
+	check_checker_effective(vs, rs, rs->checkers.items[2], &eff);
+	check_sched_params_from(&eff, &p);
+	assert_int_equal(p.rise, 4);
+	assert_int_equal(p.fall, 5);
+	assert_int_equal(p.warmup_us, 0);
+	vigil_config_free(cfg);
+	conf_diags_free(&diags);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_delay_is_within_warmup),
+		cmocka_unit_test(test_fall_failures_with_faster_retries),
+		cmocka_unit_test(test_a_success_resets_the_failure_count),
+		cmocka_unit_test(test_rise_successes_bring_it_up),
+		cmocka_unit_test(test_rise_and_fall_of_one_act_at_once),
+		cmocka_unit_test(test_counters_last_result_and_dynamic_weight),
+		cmocka_unit_test(test_real_server_up_iff_all_checkers_up),
+		cmocka_unit_test(test_dynamic_weight),
+		cmocka_unit_test(test_ipvs_weight_inhibit_and_drain),
+		cmocka_unit_test(test_quorum_with_hysteresis),
+		cmocka_unit_test(test_sorry_server_rule),
+		cmocka_unit_test(test_retry_from_the_configuration_is_fall),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
