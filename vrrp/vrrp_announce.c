@@ -217,7 +217,7 @@ int vrrp_announce_if_lookup(int ifindex, struct vrrp_announce_if *out)
 static int open_icmp6_socket(void)
 {
 	struct icmp6_filter filter;
-	int hops = 255, off = 0;
+	int hops = 255, off = 0, on = 1;
 	int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMPV6);
 
 	if (fd < 0)
@@ -226,7 +226,10 @@ static int open_icmp6_socket(void)
 	 * and cost a copy of each one. */
 	ICMP6_FILTER_SETBLOCKALL(&filter);
 	/* RFC 4861 7.1.2: receivers drop an NA whose hop limit is not 255. */
+	/* IPV6_FREEBIND: a VMAC has no link-local address of its own, and
+	 * its NAs leave with its base interface's (vrrp_vmac.h). */
 	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof(on)) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off)) < 0) {

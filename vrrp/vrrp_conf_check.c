@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *family_name(int family)
@@ -161,9 +162,17 @@ static void check_auth(struct vrrp_instance_config *inst, struct conf_diags *dia
 				"vrrp_instance %s: auth_pass given without auth_type", inst->name);
 		return;
 	}
-	if (inst->auth_type == VRRP_AUTH_PASS && !inst->auth_pass)
-		conf_diag_error(diags, inst->auth_where,
-				"vrrp_instance %s: auth_type PASS needs an auth_pass", inst->name);
+	if (inst->auth_type != VRRP_AUTH_NONE && !inst->auth_pass)
+		conf_diag_error(diags, inst->auth_where, "vrrp_instance %s: auth_type %s needs an "
+				"auth_pass", inst->name,
+				inst->auth_type == VRRP_AUTH_AH ? "AH" : "PASS");
+	/* keepalived ignores it too, but an AH instance would otherwise run
+	 * unauthenticated: the operator meant a v2 instance, or none. */
+	if (inst->auth_type == VRRP_AUTH_AH && inst->version.value == 3) {
+		conf_diag_error(diags, inst->auth_where, "vrrp_instance %s: AH authentication is "
+				"VRRPv2 only (RFC 2338); VRRPv3 has none", inst->name);
+		return;
+	}
 	if (inst->auth_type != VRRP_AUTH_NONE && inst->version.value == 3) {
 		conf_diag_warning(diags, inst->auth_where,
 				  "vrrp_instance %s: VRRPv3 has no authentication; ignored",
@@ -226,6 +235,45 @@ static void check_vmac(struct vrrp_instance_config *inst, struct conf_diags *dia
 		conf_diag_warning(diags, inst->use_vmac_where, "vrrp_instance %s: use_vmac with "
 				  "unicast peers needs vmac_xmit_base; set", inst->name);
 		inst->vmac_xmit_base = true;
+	}
+}
+
+/* The interface name the runtime gives the VMAC (vrrp_vmac.h). */
+static void vmac_name_of(const struct vrrp_instance_config *inst, const char *prefix,
+			 char *out, size_t len)
+{
+	if (inst->vmac_name)
+		snprintf(out, len, "%s", inst->vmac_name);
+	else
+		snprintf(out, len, "%s.%u", prefix ? prefix : "vrrp", inst->vrid);
+}
+
+/* Two instances on one VMAC cannot both run: the same VRID on two
+ * interfaces, or on one interface for IPv4 and IPv6, gets the same
+ * default name. */
+static void check_vmac_names(const struct vrrp_config *vc, const struct global_config *g,
+			     struct conf_diags *diags)
+{
+	for (size_t j = 1; j < vc->instances.count; j++) {
+		const struct vrrp_instance_config *y = vc->instances.items[j];
+		char ny[64], nx[64];
+
+		if (!y->use_vmac)
+			continue;
+		vmac_name_of(y, g->vmac_prefix, ny, sizeof(ny));
+		for (size_t i = 0; i < j; i++) {
+			const struct vrrp_instance_config *x = vc->instances.items[i];
+
+			if (!x->use_vmac)
+				continue;
+			vmac_name_of(x, g->vmac_prefix, nx, sizeof(nx));
+			if (strcmp(nx, ny) != 0)
+				continue;
+			conf_diag_error(diags, y->use_vmac_where, "vrrp_instance %s: VMAC %s is "
+					"vrrp_instance %s's too; name one (use_vmac NAME)", y->name,
+					ny, x->name);
+			break;
+		}
 	}
 }
 
@@ -318,6 +366,7 @@ void vrrp_config_check(struct vigil_config *cfg, const struct config_load_option
 		resolve_sync_group(vc->sync_groups.items[i], g);
 	vrrp_check_references(vc, diags);
 	vrrp_check_vrid_collisions(vc, diags);
+	check_vmac_names(vc, g, diags);
 	vrrp_check_scripts(cfg, opts, diags);
 	if (opts->check_host)
 		vrrp_check_interfaces(cfg, diags);

@@ -5,9 +5,11 @@
 #include "config.h"
 #include "vrrp/vrrp_instance_private.h"
 #include "vrrp/vrrp_sync.h"
+#include "vrrp/vrrp_vmac.h"
 #include "xalloc.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -240,17 +242,6 @@ static bool start_failed(struct vrrp_instance *inst, const char *what, int err)
 	return false;
 }
 
-/* What the configuration asks for that this engine does not do yet: said
- * once at start, and listed in status, rather than pretended. */
-static void warn_unimplemented(const struct vrrp_instance *inst)
-{
-	const struct vrrp_instance_config *c = inst->conf;
-
-	if (c->use_vmac)
-		log_warning("VRRP instance %s: use_vmac is not implemented yet; running on %s itself",
-			    inst->name, c->interface);
-}
-
 static int find_source(struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_config *c = inst->conf;
@@ -266,15 +257,94 @@ static int find_source(struct vrrp_instance *inst)
 	return vrrp_socket_default_source(c->interface, c->family, &inst->src);
 }
 
+static bool vmac_failed(struct vrrp_instance *inst, const char *name, int err)
+{
+	char what[96];
+
+	if (err == -EBUSY)
+		snprintf(what, sizeof(what), "VMAC %s is used by another instance", name);
+	else if (err == -EEXIST)
+		snprintf(what, sizeof(what), "%s exists and is not a macvlan; not touching it", name);
+	else
+		snprintf(what, sizeof(what), "cannot set up VMAC %s", name);
+	return start_failed(inst, what, err == -EBUSY || err == -EEXIST ? 0 : err);
+}
+
+/* use_vmac: the VMAC (vrrp_vmac.h) comes first, as the socket may be
+ * bound to it and the VIPs go on it. */
+static bool setup_vmac(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+	uint8_t mac[VRRP_VMAC_MAC_LEN];
+	char name[IF_NAMESIZE];
+	enum vrrp_vmac_setup setup;
+	int ifindex;
+
+	if (!c->use_vmac)
+		return true;
+	if (c->vmac_name && strlen(c->vmac_name) >= sizeof(name))
+		return start_failed(inst, "the VMAC name is too long for an interface", 0);
+	if (c->vmac_name)
+		memcpy(name, c->vmac_name, strlen(c->vmac_name) + 1);
+	else
+		vrrp_vmac_default_name(inst->rt->vmac_prefix, inst->vrid, name, sizeof(name));
+	if (!inst->rt->vmacs)
+		return start_failed(inst, "no netlink socket: cannot set up its VMAC", 0);
+	vrrp_vmac_mac(c->family, inst->vrid, c->has_vmac_mac ? c->vmac_mac : NULL,
+		      c->has_vmac_mac ? c->vmac_mac_len : 0, mac);
+	ifindex = vrrp_vmac_acquire(inst->rt->vmacs, name, c->interface, mac, &setup);
+	if (ifindex < 0)
+		return vmac_failed(inst, name, ifindex);
+	memcpy(inst->vmac_name, name, sizeof(name));
+	inst->vip_ifindex = ifindex;
+	log_info("VRRP instance %s: VMAC %s (%02x:%02x:%02x:%02x:%02x:%02x) on %s %s%s",
+		 inst->name, name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], c->interface,
+		 vrrp_vmac_setup_names[setup], c->vmac_xmit_base ? "; adverts on the base" : "");
+	return true;
+}
+
+/* keepalived's per-address use_vmac (a VMAC on the address's own dev)
+ * is not run: said once at start rather than pretended. */
+static void warn_address_vmac(const struct vrrp_instance *inst)
+{
+	const struct ptr_array *lists[] = { &inst->conf->vips, &inst->conf->evips };
+
+	for (size_t l = 0; l < 2; l++) {
+		for (size_t i = 0; i < lists[l]->count; i++) {
+			const struct vrrp_ipaddress_config *ip = lists[l]->items[i];
+
+			if (ip->use_vmac && (ip->dev || !inst->conf->use_vmac)) {
+				log_warning("VRRP instance %s: use_vmac on an address is not "
+					    "implemented; its addresses go on their own interface",
+					    inst->name);
+				return;
+			}
+		}
+	}
+}
+
+/* Adverts go on the VMAC unless vmac_xmit_base.  An IPv6 advert leaving
+ * the VMAC has the base's link-local source, which is not the VMAC's
+ * (vrrp_vmac.h says why it has none). */
 static bool open_socket(struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_config *c = inst->conf;
+	bool on_vmac = inst->vmac_name[0] && !c->vmac_xmit_base;
 	int err = 0;
 
-	inst->sock = vrrp_socket_acquire(inst->rt->sockets, c->interface, c->family, &err);
+	/* AH adverts are IP protocol 51, on a socket of their own. */
+	inst->sock = vrrp_socket_acquire_proto(inst->rt->sockets,
+					       on_vmac ? inst->vmac_name : c->interface, c->family,
+					       c->auth_type == VRRP_AUTH_AH ? VRRP_SOCKET_IPPROTO_AH
+									: VRRP_SOCKET_IPPROTO,
+					       &err);
 	if (!inst->sock)
 		return start_failed(inst, "cannot open a VRRP socket", err);
 	inst->ifindex = vrrp_socket_ifindex(inst->sock);
+	if (!inst->vmac_name[0])
+		inst->vip_ifindex = inst->ifindex;
+	if (on_vmac && c->family == AF_INET6 && (err = vrrp_socket_allow_foreign_source(inst->sock)))
+		return start_failed(inst, "cannot send from the base's address on the VMAC", err);
 	err = vrrp_socket_subscribe(inst->sock, inst->vrid, vrrp_instance_receive, inst);
 	if (err)
 		return start_failed(inst, "another instance runs this VRID on this interface", 0);
@@ -294,14 +364,12 @@ bool vrrp_instance_start(struct vrrp_instance *inst)
 
 	if (inst->timer_error)
 		return start_failed(inst, "cannot open its timers", inst->timer_error);
-	if (inst->conf->auth_type == VRRP_AUTH_AH)
-		return start_failed(inst, "AH authentication is not implemented yet", 0);
 	err = find_source(inst);
 	if (err)
 		return start_failed(inst, "no source address on the interface", err);
-	if (!open_socket(inst))
+	if (!setup_vmac(inst) || !open_socket(inst))
 		return false;
-	warn_unimplemented(inst);
+	warn_address_vmac(inst);
 	init_fsm(inst);
 	vrrp_instance_setup_packet_ctx(inst);
 	vrrp_instance_remove_stale_vips(inst);
@@ -360,6 +428,9 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 		vrrp_socket_release(inst->sock);
 		inst->sock = NULL;
 	}
+	if (inst->vmac_name[0] && inst->rt->vmacs)
+		vrrp_vmac_release(inst->rt->vmacs, inst->vmac_name);
+	inst->vmac_name[0] = '\0';
 	for (int i = 0; i < VRRP_TIMER_COUNT; i++)
 		if (vrrp_timer_is_open(&inst->timers[i]))
 			vrrp_timer_close(&inst->timers[i], on_timer_closed);

@@ -9,8 +9,12 @@
  * together; every transition is told to the notifier from the state
  * machine's one hook (vrrp_instance_notify.c).
  *
- * Not implemented here yet (later work, never faked): VMAC, AH
- * authentication, vrrp_strict extras, virtual routes/rules. */
+ * With use_vmac the instance runs on a VMAC (vrrp_vmac.h): its VIPs go
+ * there, and so do its adverts unless vmac_xmit_base keeps them on the
+ * base interface.
+ *
+ * Not implemented here yet (later work, never faked): AH
+ * authentication, vrrp_strict extras. */
 #ifndef VIGIL_VRRP_INSTANCE_H
 #define VIGIL_VRRP_INSTANCE_H
 
@@ -25,6 +29,7 @@
 
 struct vrrp_socket_set;
 struct vrrp_vip_ctx;
+struct vrrp_vmac_set;
 struct vrrp_trackers;
 struct vrrp_notifier;
 struct vrrp_sync_group;
@@ -36,6 +41,8 @@ struct vrrp_runtime {
 	struct vrrp_vip_ctx *vip;           /* NULL: no netlink, VIPs cannot be set */
 	struct vrrp_announcer announcer;
 	bool have_announcer;                /* false: no GARP / NA can be sent */
+	struct vrrp_vmac_set *vmacs;        /* NULL: no netlink, use_vmac cannot start */
+	const char *vmac_prefix;            /* global vmac_prefix; NULL: "vrrp" */
 	/* The configuration running: tracking looks tracked objects up in
 	 * it (their weights); updated on reload. */
 	const struct vrrp_config *vc;

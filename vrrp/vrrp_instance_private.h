@@ -9,7 +9,10 @@
 #include "vrrp/vrrp_timer.h"
 #include "log.h"
 
+#include <net/if.h>
+
 #include "vrrp/vrrp_packet.h"
+#include "vrrp/vrrp_ah.h"
 
 /* Drops decided by the instance rather than the codec. */
 enum vrrp_instance_drop {
@@ -41,7 +44,11 @@ struct vrrp_instance {
 	char *error;                        /* why it could not start; NULL: none */
 
 	struct vrrp_socket *sock;
-	int ifindex;
+	int ifindex;                        /* the socket's: where adverts go */
+	/* use_vmac: the VMAC we hold (empty: none); VIPs go on vip_ifindex,
+	 * the VMAC's or else the socket's interface. */
+	char vmac_name[IF_NAMESIZE];
+	int vip_ifindex;
 	uint8_t vrid;
 	bool unicast;                       /* unicast_peer given */
 	struct vigil_addr group;            /* multicast: the group joined */
@@ -51,6 +58,9 @@ struct vrrp_instance {
 	/* A peer sent the pre-1.3.6 unicast checksum and we answer in kind
 	 * (old_unicast_checksum not "never"; vrrp_instance_rx.c). */
 	bool old_csum_from_peer;
+	/* auth_type AH: the sequence number and IP identification counters
+	 * (vrrp_ah.h; sent and received adverts share them). */
+	struct vrrp_ah_seq ah;
 
 	/* The machine's timers, precise to microseconds (vrrp_timer.h). */
 	struct vrrp_precise_timer timers[VRRP_TIMER_COUNT];

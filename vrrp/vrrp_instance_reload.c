@@ -17,7 +17,8 @@
  * Recreated (SHUTDOWN with priority 0 and VIP removal, then a fresh
  * instance from INIT): everything else the runtime uses: interface, VRID,
  * version, family, VIPs and excluded VIPs, source, group, unicast peers,
- * authentication, and also advert_int, nopreempt, preempt_delay,
+ * authentication, use_vmac / vmac_xmit_base (a VMAC kept under the same
+ * name and MAC is reused, not recreated), and also advert_int, nopreempt, preempt_delay,
  * lower_prio_no_advert and higher_prio_send_advert, because the state
  * machine copies its settings at init and has no call to change them
  * while running (a vrrp_fsm_reconfigure() would let these move in place). */
@@ -102,6 +103,16 @@ static bool routes_eq(const struct ptr_array *a, const struct ptr_array *b)
 	return true;
 }
 
+/* The VMAC's name, MAC and where adverts go.  A rebuilt instance with
+ * the same VMAC still keeps the interface (vrrp_vmac_hold_begin). */
+static bool vmac_eq(const struct vrrp_instance_config *a, const struct vrrp_instance_config *b)
+{
+	return a->use_vmac == b->use_vmac && str_eq(a->vmac_name, b->vmac_name) &&
+	       a->has_vmac_mac == b->has_vmac_mac && a->vmac_mac_len == b->vmac_mac_len &&
+	       memcmp(a->vmac_mac, b->vmac_mac, sizeof(a->vmac_mac)) == 0 &&
+	       a->vmac_xmit_base == b->vmac_xmit_base;
+}
+
 static bool identity_eq(const struct vrrp_instance_config *a,
 			const struct vrrp_instance_config *b)
 {
@@ -113,7 +124,7 @@ static bool identity_eq(const struct vrrp_instance_config *a,
 				&b->unicast_src) &&
 	       vigil_addr_equal(&a->mcast_dst, &b->mcast_dst) &&
 	       peers_eq(&a->unicast_peers, &b->unicast_peers) && a->auth_type == b->auth_type &&
-	       str_eq(a->auth_pass, b->auth_pass) && a->use_vmac == b->use_vmac &&
+	       str_eq(a->auth_pass, b->auth_pass) && vmac_eq(a, b) &&
 	       routes_eq(&a->vroutes, &b->vroutes) && routes_eq(&a->vrules, &b->vrules);
 }
 

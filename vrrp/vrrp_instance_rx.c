@@ -201,7 +201,10 @@ void vrrp_instance_receive(void *data, const struct vrrp_rx_packet *pkt)
 
 	if (!inst->started)
 		return;
-	if (pkt->family == AF_INET) {
+	if (pkt->family == AF_INET && inst->pctx.auth_type == VRRP_AUTH_AH) {
+		verdict = vrrp_ah_parse_ipv4(pkt->data, pkt->len, &inst->pctx, &inst->ah, &adv,
+					     &meta);
+	} else if (pkt->family == AF_INET) {
 		verdict = vrrp_packet_parse_ipv4(pkt->data, pkt->len, &inst->pctx, &adv, &meta);
 	} else {
 		ipv6_meta(pkt, &meta);

@@ -103,15 +103,11 @@ static json_object *vips_json(const struct vrrp_instance *inst)
 	return a;
 }
 
-/* Features the configuration uses that this engine does not run yet. */
-static json_object *unimplemented_json(const struct vrrp_instance *inst)
+/* Features the configuration uses that this engine does not run yet:
+ * none today (AH refuses to start instead); the key stays for readers. */
+static json_object *unimplemented_json(void)
 {
-	const struct vrrp_instance_config *c = inst->conf;
-	json_object *a = json_object_new_array();
-
-	if (c->use_vmac)
-		json_object_array_add(a, json_object_new_string("use_vmac"));
-	return a;
+	return json_object_new_array();
 }
 
 json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
@@ -124,6 +120,10 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "state", json_object_new_string(vrrp_state_name(fsm->state)));
 	add(o, "vrid", json_object_new_int(inst->vrid));
 	add(o, "interface", json_object_new_string(c->interface));
+	/* use_vmac: the VMAC held (null when none or not started). */
+	add(o, "vmac", inst->vmac_name[0] ? json_object_new_string(inst->vmac_name) : NULL);
+	add(o, "advert_interface", inst->sock ? json_object_new_string(inst->vmac_name[0] &&
+		!c->vmac_xmit_base ? inst->vmac_name : c->interface) : NULL);
 	add(o, "version", json_object_new_int((int)c->version.value));
 	add(o, "priority", json_object_new_int((int)c->priority));
 	add(o, "effective_priority", json_object_new_int(fsm->effective_priority));
@@ -147,6 +147,6 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 					 : NULL);
 	add(o, "stats", stats_json(inst));
 	add(o, "error", inst->error ? json_object_new_string(inst->error) : NULL);
-	add(o, "not_implemented", unimplemented_json(inst));
+	add(o, "not_implemented", unimplemented_json());
 	return o;
 }

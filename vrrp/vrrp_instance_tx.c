@@ -3,6 +3,7 @@
 #include "config.h"
 #include "vrrp/vrrp_instance_private.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -54,7 +55,7 @@ void vrrp_instance_setup_packet_ctx(struct vrrp_instance *inst)
 	 * min_ttl/max_ttl are the unicast check. */
 	ctx->ttl_255_on_unicast = false;
 	if (c->version.value == 2 && c->auth_pass) {
-		ctx->auth_type = 1;             /* PASS; AH does not start */
+		ctx->auth_type = (uint8_t)c->auth_type;         /* PASS or AH */
 		/* NUL-padded, not NUL-terminated: 8 characters fill it. */
 		memcpy(ctx->auth_data, c->auth_pass, strnlen(c->auth_pass, sizeof(ctx->auth_data)));
 	}
@@ -86,13 +87,33 @@ static void fill_advert(const struct vrrp_instance *inst, uint8_t priority,
 	}
 }
 
+/* AH: the message inside an IP header and AH of our own making, with the
+ * next sequence number (vrrp_ah.h). */
+static int send_ah(struct vrrp_instance *inst, const uint8_t *msg, size_t len,
+		   const struct vigil_addr *dst, int ttl)
+{
+	uint8_t packet[VRRP_AH_PACKET_MAX];
+	struct vrrp_ah_tx tx = { .src = inst->src.u.v4, .dst = dst->u.v4,
+				 .ttl = ttl >= 0 ? (uint8_t)ttl : VRRP_TTL };
+	size_t total;
+
+	vrrp_ah_next(&inst->ah, &tx);
+	total = vrrp_ah_build(inst->pctx.auth_data, &tx, msg, len, packet, sizeof(packet));
+	/* The buffer always fits: only OpenSSL refusing MD5 (FIPS mode) fails. */
+	if (total == 0)
+		return -EOPNOTSUPP;
+	return vrrp_socket_send_ip(inst->sock, packet, total, dst);
+}
+
 static void send_one(struct vrrp_instance *inst, uint8_t *msg, size_t len,
 		     const struct vigil_addr *dst)
 {
 	char where[VIGIL_ADDR_STRLEN];
-	const struct vrrp_opt_u32 *ttl = &inst->conf->unicast_ttl;
-	int rc = vrrp_socket_send_ttl(inst->sock, msg, len, &inst->src, dst,
-				      inst->unicast && ttl->set ? (int)ttl->value : -1);
+	const struct vrrp_opt_u32 *ttl_opt = &inst->conf->unicast_ttl;
+	int ttl = inst->unicast && ttl_opt->set ? (int)ttl_opt->value : -1;
+	int rc = inst->pctx.auth_type == VRRP_AUTH_AH
+		 ? send_ah(inst, msg, len, dst, ttl)
+		 : vrrp_socket_send_ttl(inst->sock, msg, len, &inst->src, dst, ttl);
 
 	if (rc == 0)
 		return;

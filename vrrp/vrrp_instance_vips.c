@@ -55,9 +55,39 @@ static bool have_netlink(struct vrrp_instance *inst)
 	return false;
 }
 
+/* Where an address goes: its own dev, else the instance's interface;
+ * with a VMAC, the addresses of the instance's family that name no other
+ * interface go on the VMAC, those of the other family stay on the base
+ * (a VMAC's MAC belongs to one family, RFC 5798 7.3). */
+static int vip_ifindex(const struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	const struct vrrp_instance_config *c = inst->conf;
+	int base;
+
+	if (!inst->vmac_name[0] || (ip->dev && strcmp(ip->dev, c->interface) != 0))
+		return vrrp_vip_ifindex(ip, inst->vip_ifindex);
+	if (ip->addr.family == c->family)
+		return inst->vip_ifindex;
+	base = (int)if_nametoindex(c->interface);
+	return base > 0 ? base : -ENODEV;
+}
+
+static int change_vip(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip,
+		      bool add)
+{
+	struct vrrp_ipaddress_config placed = *ip;
+	int ifindex = vip_ifindex(inst, ip);
+
+	if (ifindex < 0)
+		return ifindex;
+	placed.dev = NULL;          /* ifindex says where */
+	return add ? vrrp_vip_add(inst->rt->vip, &placed, ifindex)
+		   : vrrp_vip_del(inst->rt->vip, &placed, ifindex);
+}
+
 static void add_one(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
 {
-	int rc = vrrp_vip_add(inst->rt->vip, ip, inst->ifindex);
+	int rc = change_vip(inst, ip, true);
 
 	if (rc < 0)
 		vip_failed(inst, ip, "add", rc);
@@ -65,7 +95,7 @@ static void add_one(struct vrrp_instance *inst, const struct vrrp_ipaddress_conf
 
 static void del_one(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
 {
-	int rc = vrrp_vip_del(inst->rt->vip, ip, inst->ifindex);
+	int rc = change_vip(inst, ip, false);
 
 	if (rc < 0)
 		vip_failed(inst, ip, "remove", rc);
@@ -74,7 +104,7 @@ static void del_one(struct vrrp_instance *inst, const struct vrrp_ipaddress_conf
 /* 1: on its interface, 0: not, <0: cannot tell. */
 static int vip_present(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
 {
-	int ifindex = vrrp_vip_ifindex(ip, inst->ifindex);
+	int ifindex = vip_ifindex(inst, ip);
 
 	return ifindex < 0 ? ifindex : vrrp_vip_present(inst->rt->vip, ifindex, &ip->addr);
 }
@@ -239,10 +269,28 @@ static void na_retry_add(struct vrrp_instance *inst, int ifindex, const struct i
 	r->items[r->count++] = (struct na_waiting){ .ifindex = ifindex, .addr = *addr };
 }
 
+/* What an announcement on `ifindex` is sent from.  The VMAC has no
+ * link-local address of its own (vrrp_vmac.h): its NAs carry the base
+ * interface's, with the VMAC's MAC as the target link-layer address. */
+static int announce_if(struct vrrp_instance *inst, int ifindex, struct vrrp_announce_if *ifc)
+{
+	struct vrrp_announce_if base;
+	int rc = vrrp_announce_if_lookup(ifindex, ifc);
+
+	if (rc || ifc->has_link_local || !inst->vmac_name[0] || ifindex != inst->vip_ifindex)
+		return rc;
+	if (vrrp_announce_if_lookup((int)if_nametoindex(inst->conf->interface), &base) == 0 &&
+	    base.has_link_local) {
+		ifc->has_link_local = true;
+		ifc->link_local = base.link_local;
+	}
+	return 0;
+}
+
 static int send_na(struct vrrp_instance *inst, int ifindex, const struct in6_addr *addr)
 {
 	struct vrrp_announce_if ifc;
-	int rc = vrrp_announce_if_lookup(ifindex, &ifc);
+	int rc = announce_if(inst, ifindex, &ifc);
 
 	return rc ? rc : vrrp_announce_na(&inst->rt->announcer, &ifc, addr);
 }
@@ -303,8 +351,8 @@ static void announce_one(struct vrrp_instance *inst, const struct vrrp_ipaddress
 {
 	struct vrrp_announce_if ifc;
 	char text[VIGIL_ADDR_STRLEN];
-	int ifindex = vrrp_vip_ifindex(ip, inst->ifindex);
-	int rc = ifindex < 0 ? ifindex : vrrp_announce_if_lookup(ifindex, &ifc);
+	int ifindex = vip_ifindex(inst, ip);
+	int rc = ifindex < 0 ? ifindex : announce_if(inst, ifindex, &ifc);
 
 	if (rc == 0)
 		rc = ip->addr.family == AF_INET
@@ -439,7 +487,7 @@ void vrrp_instance_address_removed(struct vrrp_instance *inst, int ifindex,
 			const struct vrrp_ipaddress_config *ip = lists[l]->items[i];
 
 			if (vigil_addr_equal(&ip->addr, addr) &&
-			    vrrp_vip_ifindex(ip, inst->ifindex) == ifindex &&
+			    vip_ifindex(inst, ip) == ifindex &&
 			    vip_present(inst, ip) == 0)
 				restore(inst, ip);
 		}

@@ -355,29 +355,42 @@ enum vrrp_rx_verdict vrrp_packet_parse(const uint8_t *pkt, size_t len,
 
 /* ---- IPv4 header (what a raw IPv4 socket hands over) ---- */
 
-enum vrrp_rx_verdict vrrp_packet_parse_ipv4(const uint8_t *ip_packet, size_t len,
-					    const struct vrrp_packet_ctx *ctx,
-					    struct vrrp_advert *out, struct vrrp_rx_meta *meta_out)
+enum vrrp_rx_verdict vrrp_packet_read_ipv4_header(const uint8_t *ip_packet, size_t len,
+						  struct vrrp_rx_meta *meta, size_t *header_len,
+						  size_t *total_len)
 {
-	struct vrrp_rx_meta meta = { .ep.family = AF_INET };
-	size_t header_len, total_len;
-
 	if (len < 20)
 		return VRRP_RX_TOO_SHORT;
-	header_len = (size_t)(ip_packet[0] & 0x0f) * 4;
-	total_len = get16(ip_packet + 2);
-	if (ip_packet[0] >> 4 != 4 || header_len < 20 || total_len < header_len)
+	*header_len = (size_t)(ip_packet[0] & 0x0f) * 4;
+	*total_len = get16(ip_packet + 2);
+	if (ip_packet[0] >> 4 != 4 || *header_len < 20 || *total_len < *header_len)
 		return VRRP_RX_BAD_IP_HEADER;
-	if (header_len > len || total_len > len)
+	if (*header_len > len || *total_len > len)
 		return VRRP_RX_TOO_SHORT;
 	/* More-fragments set or a fragment offset: not a whole datagram. */
 	if (get16(ip_packet + 6) & 0x3fff)
 		return VRRP_RX_BAD_IP_HEADER;
-	meta.ttl = ip_packet[8];
-	meta.protocol = ip_packet[9];
-	memcpy(&meta.ep.src.v4, ip_packet + 12, 4);
-	memcpy(&meta.ep.dst.v4, ip_packet + 16, 4);
-	meta.dst_multicast = IN_MULTICAST(ntohl(meta.ep.dst.v4.s_addr));
+	memset(meta, 0, sizeof(*meta));
+	meta->ep.family = AF_INET;
+	meta->ttl = ip_packet[8];
+	meta->protocol = ip_packet[9];
+	memcpy(&meta->ep.src.v4, ip_packet + 12, 4);
+	memcpy(&meta->ep.dst.v4, ip_packet + 16, 4);
+	meta->dst_multicast = IN_MULTICAST(ntohl(meta->ep.dst.v4.s_addr));
+	return VRRP_RX_OK;
+}
+
+enum vrrp_rx_verdict vrrp_packet_parse_ipv4(const uint8_t *ip_packet, size_t len,
+					    const struct vrrp_packet_ctx *ctx,
+					    struct vrrp_advert *out, struct vrrp_rx_meta *meta_out)
+{
+	struct vrrp_rx_meta meta;
+	size_t header_len, total_len;
+	enum vrrp_rx_verdict verdict = vrrp_packet_read_ipv4_header(ip_packet, len, &meta,
+								    &header_len, &total_len);
+
+	if (verdict != VRRP_RX_OK)
+		return verdict;
 	if (meta_out)
 		*meta_out = meta;
 	if (meta.protocol != VRRP_IPPROTO)

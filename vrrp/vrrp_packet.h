@@ -22,7 +22,8 @@
  * alone (what an IPv6 raw socket delivers); vrrp_packet_parse_ipv4() takes
  * a whole IPv4 packet (what an IPv4 raw socket delivers), checks the IP
  * header and parses the payload.  vrrp_packet_build() writes the VRRP
- * message only: the kernel writes the IP header. */
+ * message only: the kernel writes the IP header (except for AH, where
+ * vrrp_ah.h wraps the message in an IP header and AH of its own). */
 #ifndef VIGIL_VRRP_PACKET_H
 #define VIGIL_VRRP_PACKET_H
 
@@ -162,6 +163,10 @@ enum vrrp_rx_verdict {
 	VRRP_RX_INTERVAL_ZERO,         /* advert interval 0 */
 	VRRP_RX_AUTH_TYPE_MISMATCH,    /* v2 auth type is not the configured one */
 	VRRP_RX_AUTH_FAILED,           /* v2 password differs, or AH not verified */
+	/* IPsec AH (RFC 2402, v2 auth type 2; vrrp_ah.h): */
+	VRRP_RX_AH_BAD_HEADER,         /* AH header malformed, or IP options */
+	VRRP_RX_AH_ICV_MISMATCH,       /* HMAC-MD5-96 differs: other key or altered */
+	VRRP_RX_AH_REPLAY,             /* sequence number not above the last one */
 	VRRP_RX_VERDICT_COUNT
 };
 /* Short snake_case names ("bad_ttl"), for JSON keys and metric labels. */
@@ -232,6 +237,14 @@ enum vrrp_rx_verdict vrrp_packet_parse(const uint8_t *pkt, size_t len,
  * when the destination is multicast, then parses the payload.  `meta_out`
  * (may be NULL) receives what the header said, filled whenever the header
  * itself could be read. */
+/* The IPv4 header checks of vrrp_packet_parse_ipv4 alone (version 4, IHL
+ * >= 5, total length within len, not a fragment), for a caller that
+ * handles the payload itself (the AH layer).  Fills meta (protocol, TTL,
+ * addresses; family AF_INET), *header_len and *total_len on VRRP_RX_OK. */
+enum vrrp_rx_verdict vrrp_packet_read_ipv4_header(const uint8_t *ip_packet, size_t len,
+						  struct vrrp_rx_meta *meta, size_t *header_len,
+						  size_t *total_len);
+
 enum vrrp_rx_verdict vrrp_packet_parse_ipv4(const uint8_t *ip_packet, size_t len,
 					    const struct vrrp_packet_ctx *ctx,
 					    struct vrrp_advert *out, struct vrrp_rx_meta *meta_out);

@@ -23,6 +23,9 @@ const char *const vrrp_rx_verdict_names[VRRP_RX_VERDICT_COUNT] = {
 	[VRRP_RX_INTERVAL_ZERO] = "interval_zero",
 	[VRRP_RX_AUTH_TYPE_MISMATCH] = "auth_type_mismatch",
 	[VRRP_RX_AUTH_FAILED] = "auth_failed",
+	[VRRP_RX_AH_BAD_HEADER] = "ah_bad_header",
+	[VRRP_RX_AH_ICV_MISMATCH] = "ah_icv_mismatch",
+	[VRRP_RX_AH_REPLAY] = "ah_replay",
 };
 
 const char *const vrrp_rx_verdict_descriptions[VRRP_RX_VERDICT_COUNT] = {
@@ -40,6 +43,9 @@ const char *const vrrp_rx_verdict_descriptions[VRRP_RX_VERDICT_COUNT] = {
 	[VRRP_RX_INTERVAL_ZERO] = "advertisement interval is 0",
 	[VRRP_RX_AUTH_TYPE_MISMATCH] = "authentication type differs from the instance's",
 	[VRRP_RX_AUTH_FAILED] = "authentication failed",
+	[VRRP_RX_AH_BAD_HEADER] = "malformed IPsec AH header (or IP options)",
+	[VRRP_RX_AH_ICV_MISMATCH] = "IPsec AH digest is wrong (another auth_pass, or altered)",
+	[VRRP_RX_AH_REPLAY] = "IPsec AH sequence number already seen (replay)",
 };
 
 const char *const vrrp_build_error_names[VRRP_BUILD_ERROR_COUNT] = {

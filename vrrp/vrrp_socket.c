@@ -33,6 +33,7 @@ struct vrrp_socket {
 	char ifname[IF_NAMESIZE];
 	int ifindex;
 	int family;
+	int protocol;                           /* VRRP_SOCKET_IPPROTO or VRRP_SOCKET_IPPROTO_AH */
 	int fd;
 	unsigned refs;
 	uv_poll_t poll;
@@ -112,15 +113,26 @@ static int setup_ipv6(int fd, int ifindex)
 	return 0;
 }
 
-static int open_raw(const char *ifname, int family, int ifindex)
+/* AH (IPv4 only): the ICV covers the IP header, so the sender writes it
+ * whole (IP_HDRINCL) and the kernel must not choose the identification. */
+static int setup_ah(int fd, int ifindex)
 {
-	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_SOCKET_IPPROTO);
+	int rc = setup_ipv4(fd, ifindex);
+
+	return rc ? rc : set_int_opt(fd, IPPROTO_IP, IP_HDRINCL, 1);
+}
+
+static int open_raw(const char *ifname, int family, int protocol, int ifindex)
+{
+	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
 	int rc;
 
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0)
 		rc = -errno;
+	else if (protocol == VRRP_SOCKET_IPPROTO_AH)
+		rc = family == AF_INET ? setup_ah(fd, ifindex) : -EAFNOSUPPORT;
 	else
 		rc = family == AF_INET ? setup_ipv4(fd, ifindex) : setup_ipv6(fd, ifindex);
 	if (rc < 0) {
@@ -167,8 +179,10 @@ static void read_ipv6_cmsgs(struct msghdr *msg, struct vrrp_rx_packet *pkt)
 }
 
 /* The VRID a packet claims: the second byte of the VRRP message, which
- * for IPv4 follows a header of IHL words. */
-static bool packet_vrid(const struct vrrp_rx_packet *pkt, uint8_t *vrid)
+ * for IPv4 follows a header of IHL words, and on an AH socket the AH
+ * (its second byte: its length in words, minus 2). */
+static bool packet_vrid(const struct vrrp_socket *sock, const struct vrrp_rx_packet *pkt,
+			uint8_t *vrid)
 {
 	size_t off = 0;
 
@@ -176,6 +190,11 @@ static bool packet_vrid(const struct vrrp_rx_packet *pkt, uint8_t *vrid)
 		if (pkt->len < 1)
 			return false;
 		off = (size_t)(pkt->data[0] & 0x0f) * 4;
+	}
+	if (sock->protocol == VRRP_SOCKET_IPPROTO_AH) {
+		if (pkt->len < off + 2)
+			return false;
+		off += ((size_t)pkt->data[off + 1] + 2) * 4;
 	}
 	if (pkt->len < off + 2)
 		return false;
@@ -187,7 +206,7 @@ static void dispatch(struct vrrp_socket *sock, const struct vrrp_rx_packet *pkt)
 {
 	uint8_t vrid;
 
-	if (!packet_vrid(pkt, &vrid) || !sock->readers[vrid].fn) {
+	if (!packet_vrid(sock, pkt, &vrid) || !sock->readers[vrid].fn) {
 		sock->unclaimed++;
 		return;
 	}
@@ -239,19 +258,19 @@ static void on_readable(uv_poll_t *handle, int status, int events)
 /* ---- life cycle -------------------------------------------------------------------- */
 
 static struct vrrp_socket *find_socket(struct vrrp_socket_set *set, const char *ifname,
-				       int family)
+				       int family, int protocol)
 {
 	for (size_t i = 0; i < set->sockets.count; i++) {
 		struct vrrp_socket *s = set->sockets.items[i];
 
-		if (s->family == family && strcmp(s->ifname, ifname) == 0)
+		if (s->family == family && s->protocol == protocol && strcmp(s->ifname, ifname) == 0)
 			return s;
 	}
 	return NULL;
 }
 
 static struct vrrp_socket *open_socket(struct vrrp_socket_set *set, const char *ifname,
-				       int family, int *err)
+				       int family, int protocol, int *err)
 {
 	int ifindex = (int)if_nametoindex(ifname);
 	struct vrrp_socket *sock;
@@ -261,7 +280,7 @@ static struct vrrp_socket *open_socket(struct vrrp_socket_set *set, const char *
 		*err = -ENODEV;
 		return NULL;
 	}
-	fd = open_raw(ifname, family, ifindex);
+	fd = open_raw(ifname, family, protocol, ifindex);
 	if (fd < 0) {
 		*err = fd;
 		return NULL;
@@ -271,6 +290,7 @@ static struct vrrp_socket *open_socket(struct vrrp_socket_set *set, const char *
 	strcpy(sock->ifname, ifname);
 	sock->ifindex = ifindex;
 	sock->family = family;
+	sock->protocol = protocol;
 	sock->fd = fd;
 	uv_poll_init(set->loop, &sock->poll, fd);
 	sock->poll.data = sock;
@@ -279,19 +299,25 @@ static struct vrrp_socket *open_socket(struct vrrp_socket_set *set, const char *
 	return sock;
 }
 
-struct vrrp_socket *vrrp_socket_acquire(struct vrrp_socket_set *set, const char *ifname,
-					int family, int *err)
+struct vrrp_socket *vrrp_socket_acquire_proto(struct vrrp_socket_set *set, const char *ifname,
+					      int family, int protocol, int *err)
 {
-	struct vrrp_socket *sock = find_socket(set, ifname, family);
+	struct vrrp_socket *sock = find_socket(set, ifname, family, protocol);
 	int dummy;
 
 	if (!err)
 		err = &dummy;
 	if (!sock)
-		sock = open_socket(set, ifname, family, err);
+		sock = open_socket(set, ifname, family, protocol, err);
 	if (sock)
 		sock->refs++;
 	return sock;
+}
+
+struct vrrp_socket *vrrp_socket_acquire(struct vrrp_socket_set *set, const char *ifname,
+					int family, int *err)
+{
+	return vrrp_socket_acquire_proto(set, ifname, family, VRRP_SOCKET_IPPROTO, err);
 }
 
 static void on_poll_closed(uv_handle_t *handle)
@@ -329,6 +355,13 @@ void vrrp_socket_release(struct vrrp_socket *sock)
 int vrrp_socket_ifindex(const struct vrrp_socket *sock)
 {
 	return sock->ifindex;
+}
+
+int vrrp_socket_allow_foreign_source(struct vrrp_socket *sock)
+{
+	if (sock->family != AF_INET6)
+		return 0;
+	return set_int_opt(sock->fd, IPPROTO_IPV6, IPV6_FREEBIND, 1);
 }
 
 uint64_t vrrp_socket_unclaimed(const struct vrrp_socket *sock)
@@ -487,6 +520,20 @@ int vrrp_socket_send(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
 		     const struct vigil_addr *src, const struct vigil_addr *dst)
 {
 	return vrrp_socket_send_ttl(sock, msg, len, src, dst, -1);
+}
+
+/* The header says source, TTL and all; the socket is bound to its
+ * interface, and IP_MULTICAST_IF picks it for the group. */
+int vrrp_socket_send_ip(struct vrrp_socket *sock, const uint8_t *packet, size_t len,
+			const struct vigil_addr *dst)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+
+	if (sock->protocol != VRRP_SOCKET_IPPROTO_AH || dst->family != AF_INET)
+		return -EAFNOSUPPORT;
+	to.sin_addr = dst->u.v4;
+	return sendto(sock->fd, packet, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -errno
+											: 0;
 }
 
 /* ---- default source address ---------------------------------------------------------- */

@@ -1,5 +1,6 @@
 /* VRRP sockets: one raw IPPROTO_VRRP (112) socket per (interface, family),
- * shared by every instance on that interface and demultiplexed by VRID.
+ * shared by every instance on that interface and demultiplexed by VRID;
+ * instances with AH authentication share an IPPROTO_AH (51) one instead.
  *
  * The socket is bound to its interface (SO_BINDTODEVICE), sends with TTL /
  * hop limit 255 (multicast and unicast, unless a send asks for another),
@@ -25,6 +26,9 @@
 #include <uv.h>
 
 #define VRRP_SOCKET_IPPROTO 112
+/* IPsec AH (VRRPv2 auth type 2), IPv4 only: the socket receives protocol
+ * 51 and sends whole IP packets (IP_HDRINCL) with vrrp_socket_send_ip. */
+#define VRRP_SOCKET_IPPROTO_AH 51
 
 /* One received packet as the socket saw it. */
 struct vrrp_rx_packet {
@@ -53,8 +57,17 @@ void vrrp_socket_set_free(struct vrrp_socket_set *set);
 struct vrrp_socket *vrrp_socket_acquire(struct vrrp_socket_set *set, const char *ifname,
 					int family, int *err);
 void vrrp_socket_release(struct vrrp_socket *sock);
+/* The same for another IP protocol (VRRP_SOCKET_IPPROTO_AH): a socket of
+ * its own per (interface, family, protocol); readers get the IP packet. */
+struct vrrp_socket *vrrp_socket_acquire_proto(struct vrrp_socket_set *set, const char *ifname,
+					      int family, int protocol, int *err);
 
 int vrrp_socket_ifindex(const struct vrrp_socket *sock);
+
+/* IPv6: lets sends use a source address that is not on the socket's
+ * interface (IPV6_FREEBIND): a VMAC sends with its base's link-local
+ * address.  0 or a negative errno. */
+int vrrp_socket_allow_foreign_source(struct vrrp_socket *sock);
 
 /* Joins / leaves a multicast group on the socket's interface; joins are
  * counted, so instances sharing a group join and leave independently. */
@@ -79,6 +92,11 @@ int vrrp_socket_send(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
  * (unicast_ttl); -1: the socket's 255. */
 int vrrp_socket_send_ttl(struct vrrp_socket *sock, const uint8_t *msg, size_t len,
 			 const struct vigil_addr *src, const struct vigil_addr *dst, int ttl);
+
+/* Sends a whole IPv4 packet, header included (an AH socket only); 0 or a
+ * negative errno. */
+int vrrp_socket_send_ip(struct vrrp_socket *sock, const uint8_t *packet, size_t len,
+			const struct vigil_addr *dst);
 
 /* The address an instance sends from when the configuration names none:
  * the interface's first IPv4 address (its primary), or its first IPv6

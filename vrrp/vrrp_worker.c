@@ -13,6 +13,7 @@
 #include "vrrp/vrrp_socket.h"
 #include "vrrp/vrrp_sync.h"
 #include "vrrp/vrrp_vip.h"
+#include "vrrp/vrrp_vmac.h"
 #include "vrrp/vrrp_worker_notify.h"
 #include "ctl_proto.h"
 #include "log.h"
@@ -117,6 +118,9 @@ static void open_edges(struct vrrp_worker *vw, uv_loop_t *loop)
 	vw->rt.have_announcer = err == 0;
 	if (err)
 		log_error("cannot open the gratuitous ARP / NA sockets: %s", strerror(-err));
+	vw->rt.vmacs = vrrp_vmac_set_new(&err);
+	if (!vw->rt.vmacs)
+		log_error("cannot open a netlink socket for VMAC interfaces: %s", strerror(-err));
 	vw->monitor = vrrp_vip_monitor_start(loop, &monitor_ops, vw, &err);
 	if (!vw->monitor)
 		log_error("cannot watch address changes (VIPs removed by hand will not be restored): %s",
@@ -129,6 +133,7 @@ static void open_track_notify(struct vrrp_worker *vw, uv_loop_t *loop,
 {
 	vw->global = cfg->global;
 	vw->rt.vc = cfg->vrrp;
+	vw->rt.vmac_prefix = cfg->global->vmac_prefix;
 	vw->notify = vrrp_worker_notify_new(loop, cfg);
 	vw->rt.notifier = vrrp_worker_notifier(vw->notify);
 	vw->rt.trackers = vrrp_trackers_new(loop, cfg->vrrp, &trackers_ops, script_user, vw);
@@ -145,6 +150,7 @@ static void close_edges(struct vrrp_worker *vw)
 		vrrp_announcer_close(&vw->rt.announcer);
 	if (vw->rt.vip)
 		vrrp_vip_close(vw->rt.vip);
+	vrrp_vmac_set_free(vw->rt.vmacs);
 	vrrp_socket_set_free(vw->rt.sockets);
 }
 
@@ -339,6 +345,7 @@ static void reload_edges(struct vrrp_worker *vw, const struct vigil_config *cfg)
 {
 	vw->global = cfg->global;
 	vw->rt.vc = cfg->vrrp;
+	vw->rt.vmac_prefix = cfg->global->vmac_prefix;
 	if (!vrrp_worker_notify_same(vw->notify, cfg)) {
 		log_info("notify FIFOs or script settings changed; restarting the notifier");
 		vrrp_worker_notify_free(vw->notify);
@@ -376,6 +383,10 @@ static void vrrp_worker_reload(void *state, const struct vigil_config *cfg)
 	struct ptr_array next = { 0 }, fresh = { 0 }, memo = { 0 };
 
 	log_count(cfg);
+	/* An instance rebuilt with the same VMAC keeps the interface: its
+	 * release parks it, the new instance takes it back. */
+	if (vw->rt.vmacs)
+		vrrp_vmac_hold_begin(vw->rt.vmacs);
 	reload_edges(vw, cfg);
 	drop_groups(vw, &memo);
 	remove_gone(vw, cfg);
@@ -398,6 +409,8 @@ static void vrrp_worker_reload(void *state, const struct vigil_config *cfg)
 	for (size_t i = 0; i < fresh.count; i++)
 		vrrp_instance_start(fresh.items[i]);
 	ptr_array_free(&fresh, NULL);
+	if (vw->rt.vmacs)
+		vrrp_vmac_hold_end(vw->rt.vmacs);
 	reconcile_all(vw);
 }
 

@@ -629,8 +629,13 @@ static void test_authentication(void **state)
 	expect_error(INSTANCE("VI_1", "    authentication {\n        auth_type KERBEROS\n    }\n"),
 		     INSTANCE_LINES + 2, "not one of PASS|AH");
 	expect_warning(INSTANCE("VI_1", "    version 3\n    authentication {\n"
-				"        auth_type AH\n    }\n"), INSTANCE_LINES + 3,
-		       "VRRPv3 has no authentication; ignored");
+				"        auth_type PASS\n        auth_pass secret\n    }\n"),
+		       INSTANCE_LINES + 3, "VRRPv3 has no authentication; ignored");
+	expect_error(INSTANCE("VI_1", "    version 3\n    authentication {\n"
+			      "        auth_type AH\n        auth_pass secret\n    }\n"),
+		     INSTANCE_LINES + 3, "AH authentication is VRRPv2 only");
+	expect_error(INSTANCE("VI_1", "    authentication {\n        auth_type AH\n    }\n"),
+		     INSTANCE_LINES + 2, "auth_type AH needs an auth_pass");
 }
 
 static void test_strict_mode(void **state)
@@ -663,6 +668,15 @@ static void test_use_vmac(void **state)
 	loaded_free(&l);
 	expect_error(INSTANCE("VI_1", "    use_vmac vrrp.51 zz:00\n"), INSTANCE_LINES + 1,
 		     "'zz:00' is not a MAC address");
+	/* VRID 51 on two interfaces: both default to vrrp.51. */
+	expect_error(INSTANCE("VI_1", "    use_vmac\n")
+		     "vrrp_instance VI_2 {\n    interface eth1\n    virtual_router_id 51\n"
+		     "    use_vmac\n    virtual_ipaddress {\n        10.0.1.1/24\n    }\n}\n",
+		     INSTANCE_LINES + 2 + 4, "VMAC vrrp.51 is vrrp_instance VI_1's too");
+	load_ok(&l, INSTANCE("VI_1", "    use_vmac\n")
+		"vrrp_instance VI_2 {\n    interface eth1\n    virtual_router_id 51\n"
+		"    use_vmac vm51b\n    virtual_ipaddress {\n        10.0.1.1/24\n    }\n}\n");
+	loaded_free(&l);
 }
 
 /* ---- tracking ----------------------------------------------------------- */
