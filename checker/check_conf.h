@@ -230,7 +230,8 @@ struct check_vs_config {
 	uint32_t fwmark;                  /* CHECK_VS_FWMARK */
 	char *group;                      /* CHECK_VS_GROUP */
 
-	enum check_protocol protocol;     /* default TCP */
+	enum check_protocol protocol;     /* default UDP, as keepalived 2.2.7 */
+	bool protocol_set;
 	enum check_sched sched;           /* default wlc, as ipvsadm */
 	unsigned sched_flags;             /* 1u << CHECK_SCHED_F_* */
 	bool ops, ha_suspend, omega;

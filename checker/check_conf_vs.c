@@ -74,7 +74,9 @@ static void *vs_open(struct conf_parser *p, void *parent, const struct conf_args
 	struct check_vs_config *vs = XNEW(struct check_vs_config);
 
 	vs->where = a->where;
-	vs->protocol = CHECK_PROTO_TCP;
+	/* keepalived 2.2.7 makes a virtual server without `protocol` a UDP
+	 * service (and logs it); the same file must build the same table. */
+	vs->protocol = CHECK_PROTO_UDP;
 	vs->sched = CHECK_SCHED_WLC;
 	vs->fwd.method = CHECK_FWD_NAT;
 	vs->quorum = 1;
@@ -203,8 +205,10 @@ static void kw_protocol(struct conf_parser *p, void *obj, const struct conf_args
 	struct check_vs_config *vs = obj;
 	int v;
 
-	if (conf_get_enum(p, a, 1, check_protocol_names, &v))
+	if (conf_get_enum(p, a, 1, check_protocol_names, &v)) {
 		vs->protocol = v;
+		vs->protocol_set = true;
+	}
 }
 
 static void kw_quorum(struct conf_parser *p, void *obj, const struct conf_args *a)

@@ -313,16 +313,17 @@ static void remove_owned(struct check_ipvs *ci, const struct lvs_table *owned)
 	lvs_table_free(&none);
 }
 
-/* keepalived removes the virtual servers it manages at stop (one by one by
- * default, lvs_flush_onstop VS leaves the real servers to the kernel: the
- * same end state); lvs_flush_onstop (ALL) empties the whole table. */
+/* keepalived removes the virtual servers it manages at stop and leaves
+ * foreign ones (seen in the VM tier); lvs_flush_on_stop VS only changes how
+ * (the kernel drops the real servers with their service), so it ends the
+ * same; a bare lvs_flush_on_stop empties the whole table. */
 static void release_table(struct check_ipvs *ci, const struct vigil_config *cfg)
 {
 	enum global_lvs_flush_on_stop how = cfg && cfg->global ?
 		cfg->global->lvs_flush_on_stop : GLOBAL_FLUSH_ON_STOP_NONE;
 
 	if (how == GLOBAL_FLUSH_ON_STOP_ALL) {
-		log_info("IPVS: lvs_flush_onstop: removing every virtual server in the kernel");
+		log_info("IPVS: lvs_flush_on_stop: removing every virtual server in the kernel");
 		if (lvs_flush(ci->lvs) < 0)
 			log_error("IPVS: lvs_flush at stop failed");
 		return;
@@ -332,6 +333,8 @@ static void release_table(struct check_ipvs *ci, const struct vigil_config *cfg)
 		remove_owned(ci, &ci->pending);
 }
 
+/* ci itself goes when the loop runs the timer's close callback (the
+ * worker runs its loop until every handle is closed). */
 static void close_cb(uv_handle_t *h)
 {
 	free(h->data);

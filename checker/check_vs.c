@@ -85,6 +85,11 @@ struct check_vs *check_vs_new(struct check_runtime *rt, const struct check_vs_co
 
 	vs->rt = rt;
 	vs->cfg = cfg;
+	/* keepalived 2.2.7 does the same and says so: a silent UDP service
+	 * would be a trap for whoever forgot the line. */
+	if (cfg->kind != CHECK_VS_FWMARK && !cfg->protocol_set)
+		log_warning("virtual server at %s:%u has no `protocol`: UDP, as keepalived "
+			    "makes it", cfg->where.file ? cfg->where.file : "?", cfg->where.line);
 	add_real_servers(vs, cfg);
 	if (cfg->sorry)
 		vs->sorry = check_rs_new(vs, cfg->sorry, true);

@@ -182,12 +182,13 @@ static void test_minimal_vs(void **state)
 		"  }\n"
 		"}\n");
 	unit_assert_no_diags(&l.diags);
+	/* keepalived 2.2.7's default protocol is UDP (the checker logs it) */
 	jstr(&l, VS0 ".kind", "address");
 	jstr(&l, VS0 ".address", "10.0.0.1");
 	jint(&l, VS0 ".port", 80);
 	jnull(&l, VS0 ".fwmark");
 	jnull(&l, VS0 ".group");
-	jstr(&l, VS0 ".protocol", "TCP");
+	jstr(&l, VS0 ".protocol", "UDP");
 	jstr(&l, VS0 ".scheduler", "wlc");
 	jstr(&l, VS0 ".forwarding.method", "NAT");
 	jint(&l, VS0 ".quorum", 1);
@@ -334,6 +335,7 @@ static void test_vs_scheduler_flags(void **state)
 
 	load_ok(&l,
 		"virtual_server 10.0.0.1 80 {\n"     /* 1 */
+		"  protocol TCP\n"
 		"  lvs_sched rr\n"
 		"  mh-port\n"
 		"  ops\n"
@@ -541,13 +543,13 @@ static void test_vs_duplicates(void **state)
 		"virtual_server 10.0.0.1 80 {\n"     /* 3 */
 		"}\n"
 		"virtual_server 10.0.0.1 80 {\n"     /* 5: another protocol: fine */
-		"  protocol UDP\n"
+		"  protocol TCP\n"
 		"}\n"
 		"virtual_server fwmark 7 {\n"        /* 8 */
 		"}\n"
 		"virtual_server fwmark 7 {\n"        /* 10 */
 		"}\n");
-	unit_assert_error(&l.diags, F, 3, "virtual_server 10.0.0.1 port 80 TCP is already "
+	unit_assert_error(&l.diags, F, 3, "virtual_server 10.0.0.1 port 80 UDP is already "
 			  "defined at line 1");
 	unit_assert_error(&l.diags, F, 10, "virtual_server fwmark 7 is already defined at line 8");
 	unit_assert_errors(&l.diags, 2);
@@ -802,7 +804,7 @@ static void test_group_references(void **state)
 	unit_assert_error(&l.diags, F, 1, "group 'nowhere' is not defined by any "
 			  "virtual_server_group");
 	unit_assert_warning(&l.diags, F, 3, "virtual_server_group empty has no addresses");
-	unit_assert_error(&l.diags, F, 7, "virtual_server group empty TCP is already defined "
+	unit_assert_error(&l.diags, F, 7, "virtual_server group empty UDP is already defined "
 			  "at line 5");
 	unit_assert_errors(&l.diags, 2);
 	unload(&l);
@@ -1495,7 +1497,7 @@ static void test_status_json(void **state)
 	assert_int_equal(json_object_array_length(status), 2);
 	jstr(&l, "0.address", "10.0.0.1");
 	jint(&l, "0.port", 80);
-	jstr(&l, "0.protocol", "TCP");
+	jstr(&l, "0.protocol", "UDP");
 	jnull(&l, "0.fwmark");
 	jnull(&l, "0.group");
 	jstr(&l, "0.scheduler", "rr");

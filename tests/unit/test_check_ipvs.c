@@ -102,12 +102,13 @@ static void test_tcp_service_defaults(void **state)
 	struct svcs s;
 
 	(void)state;
+	/* No `protocol`: UDP, as keepalived 2.2.7 builds it (seen in the VM). */
 	load_ok(&l, "virtual_server 192.168.1.10 80 {\n"
 		    "  real_server 10.0.0.2 8080 {\n  }\n}\n");
 	services(&l, 0, &s);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.s[0].family, AF_INET);
-	assert_int_equal(s.s[0].protocol, IPPROTO_TCP);
+	assert_int_equal(s.s[0].protocol, IPPROTO_UDP);
 	assert_addr(AF_INET, &s.s[0].addr, "192.168.1.10");
 	assert_int_equal(s.s[0].port, 80);
 	assert_int_equal(s.s[0].fwmark, 0);
@@ -152,13 +153,13 @@ static void test_ops_udp_or_fwmark(void **state)
 		    "virtual_server_group mixed {\n  10.0.5.1 80\n  fwmark 5\n}\n"
 		    "virtual_server 192.168.1.10 53 {\n  protocol UDP\n  ops\n"
 		    "  real_server 10.0.0.2 53 {\n  }\n}\n"
-		    "virtual_server 192.168.1.10 80 {\n  ops\n"
+		    "virtual_server 192.168.1.10 80 {\n  protocol TCP\n  ops\n"
 		    "  real_server 10.0.0.2 80 {\n  }\n}\n"
 		    "virtual_server fwmark 3 {\n  ops\n"
 		    "  real_server 10.0.0.2 80 {\n  }\n}\n"
 		    "virtual_server group marks {\n  ops\n"
 		    "  real_server 10.0.0.2 80 {\n  }\n}\n"
-		    "virtual_server group mixed {\n  ops\n"
+		    "virtual_server group mixed {\n  protocol TCP\n  ops\n"
 		    "  real_server 10.0.0.2 80 {\n  }\n}\n");
 	services(&l, 0, &s);
 	assert_int_equal(s.s[0].flags, H | IP_VS_SVC_F_ONEPACKET);

@@ -13,13 +13,19 @@ and `ipvsadm -Ln --stats --exact` between markers:
   traffic     connections through two NAT services, so destinations
               have nonzero connection counters
   reload      weight of one real server changed, one virtual server
-              removed: the others keep their counters (a destination
-              that was deleted and re-added would start again at 0)
+              removed: every destination keeps its place in the kernel's
+              list (/proc/net/ip_vs), which a delete and re-add would
+              change (the "probe" run first shows it does); counters are
+              no proof, the kernel's trash revives a re-added destination
+              with its counters
   rs-down     backends killed: removed, or weight 0 (inhibit_on_failure),
               quorum lost -> sorry server
   all-down    every real server of a service down -> sorry server
   rs-up       one back -> it returns and the sorry server leaves
   stop        the daemon stopped: what is left of the table
+
+A second, short boot per daemon checks the global settings: lvs_flush,
+lvs_flush_on_stop, lvs_timeouts and lvs_sync_daemon.
 
 Each phase waits (bounded) for the condition it is about, so slow TCG
 guests only cost time.  keepalived and vigild run the same text."""
