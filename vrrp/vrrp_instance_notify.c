@@ -5,6 +5,7 @@
  * its runner, so nothing here waits for them. */
 #include "config.h"
 #include "vrrp/vrrp_instance_private.h"
+#include "vrrp/vrrp_snmp_view.h"
 
 /* keepalived: an instance removed by a reload is reported as FAULT, or
  * DELETED when notify_deleted asks for it, rather than STOP. */
@@ -33,6 +34,7 @@ void vrrp_instance_notify_transition(struct vrrp_instance *inst, const struct vr
 {
 	enum vrrp_notify_event event;
 
+	vrrp_snmp_view_transition(inst, t);
 	if (vrrp_notify_event_for_state(t->to, &event))
 		vrrp_instance_notify_event(inst, final_event(inst, event));
 }

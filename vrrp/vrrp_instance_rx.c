@@ -5,6 +5,7 @@
  * fatal. */
 #include "config.h"
 #include "vrrp/vrrp_instance_private.h"
+#include "vrrp/vrrp_snmp_view.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -38,6 +39,7 @@ static void drop_verdict(struct vrrp_instance *inst, const struct vrrp_rx_packet
 {
 	inst->drops[verdict]++;
 	log_drop(inst, pkt, vrrp_rx_verdict_descriptions[verdict]);
+	vrrp_snmp_view_drop(inst, &pkt->src, verdict);
 }
 
 static void drop_instance(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,

@@ -10,6 +10,7 @@
 #include "vrrp/vrrp_sync.h"
 
 #include "vrrp/vrrp_instance_private.h"
+#include "vrrp/vrrp_snmp_view.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -142,6 +143,7 @@ static void update_state(struct vrrp_sync_group *g)
 	log_info("VRRP sync group %s: %s -> %s", g->name, vrrp_state_name(g->state),
 		 vrrp_state_name(now));
 	g->state = now;
+	vrrp_snmp_view_group(g->name, now);
 	if (now == VRRP_STATE_STOP || now == VRRP_STATE_INIT || !g->rt->notifier)
 		return;
 	if (vrrp_notify_event_for_state(now, &what.event))

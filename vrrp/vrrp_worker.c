@@ -14,6 +14,7 @@
 #include "vrrp/vrrp_sync.h"
 #include "vrrp/vrrp_vip.h"
 #include "vrrp/vrrp_vmac.h"
+#include "vrrp/vrrp_snmp_view.h"
 #include "vrrp/vrrp_worker_notify.h"
 #include "ctl_proto.h"
 #include "log.h"
@@ -264,6 +265,7 @@ static void *vrrp_worker_start(uv_loop_t *loop, const struct vigil_config *cfg)
 	for (size_t i = 0; i < vw->instances.count; i++)
 		vrrp_instance_start(vw->instances.items[i]);
 	reconcile_all(vw);
+	vrrp_snmp_view_start(loop, cfg, vrrp_worker_ops.status, vw);
 	return vw;
 }
 
@@ -412,6 +414,7 @@ static void vrrp_worker_reload(void *state, const struct vigil_config *cfg)
 	if (vw->rt.vmacs)
 		vrrp_vmac_hold_end(vw->rt.vmacs);
 	reconcile_all(vw);
+	vrrp_snmp_view_reload(vw->rt.loop, cfg, vrrp_worker_ops.status, vw);
 }
 
 /* ---- status and stop ------------------------------------------------------------------- */
@@ -599,6 +602,7 @@ static void vrrp_worker_stop(void *state)
 	for (size_t i = 0; i < vw->instances.count; i++)
 		stop_instance(vw->instances.items[i]);
 	ptr_array_free(&vw->instances, NULL);
+	vrrp_snmp_view_stop();
 	close_edges(vw);
 	free(vw);
 }
