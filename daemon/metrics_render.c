@@ -6,6 +6,7 @@
  * less than a scrape's HTTP round trip. */
 #include "config.h"
 #include "daemon/metrics_render.h"
+#include "json_util.h"
 #include "xalloc.h"
 
 #include <stdbool.h>
@@ -26,24 +27,10 @@ int metrics_vrrp_state_value(const char *state)
 
 /* ---- reading the status ------------------------------------------------------- */
 
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *member_string(json_object *o, const char *key)
-{
-	json_object *v = member(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 /* A number (or a boolean as 0/1); false when absent or null. */
 static bool member_number(json_object *o, const char *key, double *out)
 {
-	json_object *v = member(o, key);
+	json_object *v = json_member(o, key);
 
 	if (!v)
 		return false;
@@ -54,11 +41,6 @@ static bool member_number(json_object *o, const char *key, double *out)
 	else
 		return false;
 	return true;
-}
-
-static size_t array_len(json_object *a)
-{
-	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
 }
 
 /* "2024-05-01T12:00:00.123Z" -> seconds since the epoch. */
@@ -120,8 +102,8 @@ static void sample(struct out *o, const char *name, const char *const *labels, d
 
 static void process_metrics(struct out *o, json_object *st)
 {
-	const char *version_labels[] = { "version", member_string(st, "version"), NULL };
-	json_object *workers = member(st, "workers");
+	const char *version_labels[] = { "version", json_member_string(st, "version"), NULL };
+	json_object *workers = json_member(st, "workers");
 	double v;
 
 	family(o, "vigil_build_info", "gauge", "vigild's version, as a label; always 1.");
@@ -130,22 +112,22 @@ static void process_metrics(struct out *o, json_object *st)
 		family(o, "vigil_uptime_seconds", "gauge", "Seconds since vigild started.");
 		sample(o, "vigil_uptime_seconds", NULL, v);
 	}
-	if (member_number(member(st, "reloads"), "count", &v)) {
+	if (member_number(json_member(st, "reloads"), "count", &v)) {
 		family(o, "vigil_config_reloads_total", "counter", "Configuration reloads asked for.");
 		sample(o, "vigil_config_reloads_total", NULL, v);
 	}
 	family(o, "vigil_worker_up", "gauge", "1 while the worker process runs.");
-	for (size_t i = 0; i < array_len(workers); i++) {
+	for (size_t i = 0; i < json_array_len(workers); i++) {
 		json_object *w = json_object_array_get_idx(workers, i);
-		const char *state = member_string(w, "state");
-		const char *l[] = { "worker", member_string(w, "name"), NULL };
+		const char *state = json_member_string(w, "state");
+		const char *l[] = { "worker", json_member_string(w, "name"), NULL };
 
 		sample(o, "vigil_worker_up", l, state && strcmp(state, "running") == 0);
 	}
 	family(o, "vigil_worker_restarts_total", "counter", "Times the worker was restarted.");
-	for (size_t i = 0; i < array_len(workers); i++) {
+	for (size_t i = 0; i < json_array_len(workers); i++) {
 		json_object *w = json_object_array_get_idx(workers, i);
-		const char *l[] = { "worker", member_string(w, "name"), NULL };
+		const char *l[] = { "worker", json_member_string(w, "name"), NULL };
 
 		if (member_number(w, "restarts", &v))
 			sample(o, "vigil_worker_restarts_total", l, v);
@@ -197,7 +179,7 @@ static const struct instance_metric instance_metrics[] = {
 
 static json_object *vrrp_instances(json_object *st)
 {
-	return member(member(st, "vrrp"), "instances");
+	return json_member(json_member(st, "vrrp"), "instances");
 }
 
 static void instance_labels(json_object *inst, const char *l[9], char vrid[8])
@@ -207,9 +189,9 @@ static void instance_labels(json_object *inst, const char *l[9], char vrid[8])
 	member_number(inst, "vrid", &v);
 	snprintf(vrid, 8, "%d", (int)v);
 	l[0] = "instance";
-	l[1] = member_string(inst, "name");
+	l[1] = json_member_string(inst, "name");
 	l[2] = "interface";
-	l[3] = member_string(inst, "interface");
+	l[3] = json_member_string(inst, "interface");
 	l[4] = "vrid";
 	l[5] = vrid;
 	l[6] = NULL;
@@ -222,29 +204,29 @@ static void vrrp_state_metrics(struct out *o, json_object *instances)
 
 	family(o, "vigil_vrrp_instance_state", "gauge",
 	       "VRRP state: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 4 STOP.");
-	for (size_t i = 0; i < array_len(instances); i++) {
+	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
 
 		instance_labels(inst, l, vrid);
 		sample(o, "vigil_vrrp_instance_state", l,
-		       metrics_vrrp_state_value(member_string(inst, "state")));
+		       metrics_vrrp_state_value(json_member_string(inst, "state")));
 	}
 	family(o, "vigil_vrrp_instance_last_transition_timestamp_seconds", "gauge",
 	       "When the instance last changed state (Unix time).");
-	for (size_t i = 0; i < array_len(instances); i++) {
+	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
 		double when;
 
 		instance_labels(inst, l, vrid);
-		if (iso8601_seconds(member_string(member(inst, "last_transition"), "time"), &when))
+		if (iso8601_seconds(json_member_string(json_member(inst, "last_transition"), "time"), &when))
 			sample(o, "vigil_vrrp_instance_last_transition_timestamp_seconds", l, when);
 	}
 	family(o, "vigil_vrrp_instance_vips", "gauge", "Virtual addresses configured.");
-	for (size_t i = 0; i < array_len(instances); i++) {
+	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
 
 		instance_labels(inst, l, vrid);
-		sample(o, "vigil_vrrp_instance_vips", l, (double)array_len(member(inst, "vips")));
+		sample(o, "vigil_vrrp_instance_vips", l, (double)json_array_len(json_member(inst, "vips")));
 	}
 }
 
@@ -257,9 +239,9 @@ static void vrrp_table_metrics(struct out *o, json_object *instances)
 		const struct instance_metric *im = &instance_metrics[m];
 
 		family(o, im->name, im->type, im->help);
-		for (size_t i = 0; i < array_len(instances); i++) {
+		for (size_t i = 0; i < json_array_len(instances); i++) {
 			json_object *inst = json_object_array_get_idx(instances, i);
-			json_object *from = im->in_stats ? member(inst, "stats") : inst;
+			json_object *from = im->in_stats ? json_member(inst, "stats") : inst;
 			double v;
 
 			instance_labels(inst, l, vrid);
@@ -279,9 +261,9 @@ static void vrrp_drop_metrics(struct out *o, json_object *instances)
 	char vrid[8];
 
 	family(o, "vigil_vrrp_adverts_dropped_total", "counter", "Adverts dropped, by reason.");
-	for (size_t i = 0; i < array_len(instances); i++) {
+	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
-		json_object *drops = member(member(inst, "stats"), "drops");
+		json_object *drops = json_member(json_member(inst, "stats"), "drops");
 
 		instance_labels(inst, l, vrid);
 		if (!drops || !json_object_is_type(drops, json_type_object))
@@ -297,16 +279,16 @@ static void vrrp_drop_metrics(struct out *o, json_object *instances)
 
 static void sync_group_metrics(struct out *o, json_object *st)
 {
-	json_object *groups = member(member(st, "vrrp"), "sync_groups");
+	json_object *groups = json_member(json_member(st, "vrrp"), "sync_groups");
 
 	family(o, "vigil_vrrp_sync_group_state", "gauge",
 	       "Sync group state: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 4 STOP.");
-	for (size_t i = 0; i < array_len(groups); i++) {
+	for (size_t i = 0; i < json_array_len(groups); i++) {
 		json_object *g = json_object_array_get_idx(groups, i);
-		const char *l[] = { "group", member_string(g, "name"), NULL };
+		const char *l[] = { "group", json_member_string(g, "name"), NULL };
 
 		sample(o, "vigil_vrrp_sync_group_state", l,
-		       metrics_vrrp_state_value(member_string(g, "state")));
+		       metrics_vrrp_state_value(json_member_string(g, "state")));
 	}
 }
 
@@ -314,8 +296,8 @@ static void sync_group_metrics(struct out *o, json_object *st)
 
 static void vs_label(json_object *vs, char *buf, size_t len)
 {
-	const char *addr = member_string(vs, "address"), *proto = member_string(vs, "protocol");
-	const char *group = member_string(vs, "group");
+	const char *addr = json_member_string(vs, "address"), *proto = json_member_string(vs, "protocol");
+	const char *group = json_member_string(vs, "group");
 	double port = 0, fwmark = 0;
 
 	member_number(vs, "port", &port);
@@ -331,7 +313,7 @@ static void vs_label(json_object *vs, char *buf, size_t len)
 
 static void rs_label(json_object *rs, char *buf, size_t len)
 {
-	const char *addr = member_string(rs, "address");
+	const char *addr = json_member_string(rs, "address");
 	double port = 0;
 
 	member_number(rs, "port", &port);
@@ -371,7 +353,7 @@ static void vs_metrics_out(struct out *o, json_object *list)
 
 	for (size_t m = 0; m < sizeof(vs_metrics) / sizeof(vs_metrics[0]); m++) {
 		family(o, vs_metrics[m].name, vs_metrics[m].type, vs_metrics[m].help);
-		for (size_t i = 0; i < array_len(list); i++) {
+		for (size_t i = 0; i < json_array_len(list); i++) {
 			json_object *v = json_object_array_get_idx(list, i);
 			const char *l[] = { "virtual_server", vs, NULL };
 			double x;
@@ -389,12 +371,12 @@ static void rs_metrics_out(struct out *o, json_object *list)
 
 	for (size_t m = 0; m < sizeof(rs_metrics) / sizeof(rs_metrics[0]); m++) {
 		family(o, rs_metrics[m].name, rs_metrics[m].type, rs_metrics[m].help);
-		for (size_t i = 0; i < array_len(list); i++) {
+		for (size_t i = 0; i < json_array_len(list); i++) {
 			json_object *v = json_object_array_get_idx(list, i);
-			json_object *reals = member(v, "real_servers");
+			json_object *reals = json_member(v, "real_servers");
 
 			vs_label(v, vs, sizeof(vs));
-			for (size_t r = 0; r < array_len(reals); r++) {
+			for (size_t r = 0; r < json_array_len(reals); r++) {
 				json_object *s = json_object_array_get_idx(reals, r);
 				const char *l[] = { "virtual_server", vs, "real_server", rs, NULL };
 				double x;
@@ -424,8 +406,8 @@ char *metrics_render(json_object *status, size_t *len)
 	vrrp_table_metrics(&o, instances);
 	vrrp_drop_metrics(&o, instances);
 	sync_group_metrics(&o, status);
-	vs_metrics_out(&o, member(status, "virtual_servers"));
-	rs_metrics_out(&o, member(status, "virtual_servers"));
+	vs_metrics_out(&o, json_member(status, "virtual_servers"));
+	rs_metrics_out(&o, json_member(status, "virtual_servers"));
 	fclose(o.f);
 	return text;
 }

@@ -11,6 +11,7 @@
  * The worst finding decides the code; the line names the first few. */
 #include "config.h"
 #include "tools/vigilctl.h"
+#include "json_util.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,25 +30,6 @@ struct check_tally {
 	unsigned masters, backups, faults, others, maintenance;
 	unsigned rs_up, rs_down, vs_below_quorum;
 };
-
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *member_string(json_object *o, const char *key)
-{
-	json_object *v = member(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static size_t array_len(json_object *a)
-{
-	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
 
 /* Records a finding: raises the code, names the first few. */
 __attribute__((format(printf, 3, 4)))
@@ -77,11 +59,11 @@ static const char *nz(const char *s)
 
 static void check_workers(json_object *st, struct check_tally *t)
 {
-	json_object *workers = member(st, "workers");
+	json_object *workers = json_member(st, "workers");
 
-	for (size_t i = 0; i < array_len(workers); i++) {
+	for (size_t i = 0; i < json_array_len(workers); i++) {
 		json_object *w = json_object_array_get_idx(workers, i);
-		const char *state = member_string(w, "state"), *name = member_string(w, "name");
+		const char *state = json_member_string(w, "state"), *name = json_member_string(w, "name");
 
 		if (!state || !strcmp(state, "running") || !strcmp(state, "stopped"))
 			continue;
@@ -101,9 +83,9 @@ static const char *expected_state(const struct vigilctl_check_expect *ex, size_t
 static void check_instance(json_object *inst, const struct vigilctl_check_expect *ex, size_t n,
 			   struct check_tally *t)
 {
-	const char *name = member_string(inst, "name"), *state = member_string(inst, "state");
+	const char *name = json_member_string(inst, "name"), *state = json_member_string(inst, "state");
 	const char *want = expected_state(ex, n, name);
-	json_object *maint = member(inst, "maintenance");
+	json_object *maint = json_member(inst, "maintenance");
 
 	state = state ? state : "?";
 	if (!strcmp(state, "MASTER"))
@@ -128,20 +110,20 @@ static void check_instance(json_object *inst, const struct vigilctl_check_expect
 
 static void check_servers(json_object *st, struct check_tally *t)
 {
-	json_object *list = member(st, "virtual_servers");
+	json_object *list = json_member(st, "virtual_servers");
 
-	for (size_t i = 0; i < array_len(list); i++) {
+	for (size_t i = 0; i < json_array_len(list); i++) {
 		json_object *vs = json_object_array_get_idx(list, i);
-		json_object *reals = member(vs, "real_servers"), *quorum = member(vs, "quorum_ok");
-		const char *vs_name = member_string(vs, "address");
+		json_object *reals = json_member(vs, "real_servers"), *quorum = json_member(vs, "quorum_ok");
+		const char *vs_name = json_member_string(vs, "address");
 
 		if (quorum && json_object_is_type(quorum, json_type_boolean)
 		    && !json_object_get_boolean(quorum)) {
 			t->vs_below_quorum++;
 			finding(t, 2, "virtual server %s below quorum", nz(vs_name));
 		}
-		for (size_t r = 0; r < array_len(reals); r++) {
-			json_object *up = member(json_object_array_get_idx(reals, r), "up");
+		for (size_t r = 0; r < json_array_len(reals); r++) {
+			json_object *up = json_member(json_object_array_get_idx(reals, r), "up");
 
 			if (!up || !json_object_is_type(up, json_type_boolean))
 				continue;
@@ -150,7 +132,7 @@ static void check_servers(json_object *st, struct check_tally *t)
 			} else {
 				t->rs_down++;
 				finding(t, 1, "real server %s down",
-					nz(member_string(json_object_array_get_idx(reals, r), "address")));
+					nz(json_member_string(json_object_array_get_idx(reals, r), "address")));
 			}
 		}
 	}
@@ -160,17 +142,17 @@ int vigilctl_check_evaluate(json_object *status, const struct vigilctl_check_exp
 			    size_t n_expects, FILE *out)
 {
 	struct check_tally t;
-	json_object *instances = member(member(status, "vrrp"), "instances");
+	json_object *instances = json_member(json_member(status, "vrrp"), "instances");
 
 	memset(&t, 0, sizeof(t));
 	check_workers(status, &t);
-	for (size_t i = 0; i < array_len(instances); i++)
+	for (size_t i = 0; i < json_array_len(instances); i++)
 		check_instance(json_object_array_get_idx(instances, i), expects, n_expects, &t);
 	for (size_t i = 0; i < n_expects; i++) {
 		bool seen = false;
 
-		for (size_t j = 0; j < array_len(instances); j++) {
-			const char *name = member_string(json_object_array_get_idx(instances, j), "name");
+		for (size_t j = 0; j < json_array_len(instances); j++) {
+			const char *name = json_member_string(json_object_array_get_idx(instances, j), "name");
 
 			seen |= name && strcmp(name, expects[i].instance) == 0;
 		}

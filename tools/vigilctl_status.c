@@ -2,6 +2,7 @@
  * send (older or newer versions) print as "-" rather than failing. */
 #include "config.h"
 #include "tools/vigilctl.h"
+#include "json_util.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,19 +22,6 @@ static const char *field(json_object *o, const char *key, char *buf, size_t len)
 	return buf;
 }
 
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-static size_t array_len(json_object *a)
-{
-	return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
-
 static void format_duration(int64_t s, char *buf, size_t len)
 {
 	if (s >= 86400)
@@ -51,9 +39,9 @@ static void format_duration(int64_t s, char *buf, size_t len)
 static void print_daemon(json_object *r, FILE *out)
 {
 	char b1[64], b2[64], b3[64], up[32];
-	json_object *reloads = member(r, "reloads"), *last = member(reloads, "last");
+	json_object *reloads = json_member(r, "reloads"), *last = json_member(reloads, "last");
 
-	format_duration(json_object_get_int64(member(r, "uptime_s")), up, sizeof(up));
+	format_duration(json_object_get_int64(json_member(r, "uptime_s")), up, sizeof(up));
 	fprintf(out, "vigild %s, pid %s, up %s\n", field(r, "version", b1, sizeof(b1)),
 		field(r, "pid", b2, sizeof(b2)), up);
 	fprintf(out, "configuration: %s (id %s)\n", field(r, "config_file", b1, sizeof(b1)),
@@ -63,8 +51,8 @@ static void print_daemon(json_object *r, FILE *out)
 		fprintf(out, ", last at %s: %s", field(last, "time", b1, sizeof(b1)),
 			field(last, "result", b2, sizeof(b2)));
 	fputc('\n', out);
-	for (size_t i = 0; i < array_len(member(last, "errors")); i++) {
-		const char *e = json_object_get_string(json_object_array_get_idx(member(last, "errors"), i));
+	for (size_t i = 0; i < json_array_len(json_member(last, "errors")); i++) {
+		const char *e = json_object_get_string(json_object_array_get_idx(json_member(last, "errors"), i));
 
 		fprintf(out, "  %s\n", e ? e : "?");
 	}
@@ -72,16 +60,16 @@ static void print_daemon(json_object *r, FILE *out)
 
 static void print_workers(json_object *r, FILE *out)
 {
-	json_object *workers = member(r, "workers");
+	json_object *workers = json_member(r, "workers");
 	char b1[64], b2[64], b3[64], up[32];
 
 	fprintf(out, "\n%-10s %-14s %-8s %-9s %s\n", "WORKER", "STATE", "PID", "RESTARTS", "UPTIME");
-	for (size_t i = 0; i < array_len(workers); i++) {
+	for (size_t i = 0; i < json_array_len(workers); i++) {
 		json_object *w = json_object_array_get_idx(workers, i);
 		const char *state = field(w, "state", b2, sizeof(b2));
 
 		if (strcmp(state, "running") == 0 || strcmp(state, "unresponsive") == 0)
-			format_duration(json_object_get_int64(member(w, "uptime_s")), up, sizeof(up));
+			format_duration(json_object_get_int64(json_member(w, "uptime_s")), up, sizeof(up));
 		else
 			snprintf(up, sizeof(up), "-");
 		fprintf(out, "%-10s %-14s %-8s %-9s %s\n", field(w, "name", b1, sizeof(b1)), state,
@@ -93,9 +81,9 @@ static void print_workers(json_object *r, FILE *out)
  * (from the ISO time in held_until). */
 static void hold_marker(json_object *in, char *buf, size_t len)
 {
-	const char *until = json_object_get_string(member(in, "held_until"));
+	const char *until = json_object_get_string(json_member(in, "held_until"));
 
-	if (!json_object_get_boolean(member(in, "maintenance")))
+	if (!json_object_get_boolean(json_member(in, "maintenance")))
 		snprintf(buf, len, "-");
 	else if (until && strlen(until) >= 19)
 		snprintf(buf, len, "until %.8sZ", until + 11);
@@ -105,14 +93,14 @@ static void hold_marker(json_object *in, char *buf, size_t len)
 
 static void print_vrrp(json_object *r, FILE *out)
 {
-	json_object *vrrp = member(r, "vrrp"), *instances = member(vrrp, "instances");
+	json_object *vrrp = json_member(r, "vrrp"), *instances = json_member(vrrp, "instances");
 	char b[7][64];
 
-	if (!vrrp || array_len(instances) == 0)
+	if (!vrrp || json_array_len(instances) == 0)
 		return;
 	fprintf(out, "\n%-20s %-8s %-12s %-5s %-9s %-16s %s\n", "VRRP INSTANCE", "STATE",
 		"INTERFACE", "VRID", "PRIORITY", "MAINTENANCE", "MASTER");
-	for (size_t i = 0; i < array_len(instances); i++) {
+	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *in = json_object_array_get_idx(instances, i);
 
 		hold_marker(in, b[6], 64);
@@ -128,9 +116,9 @@ static void vs_name(json_object *vs, char *buf, size_t len)
 {
 	char a[64], p[16];
 
-	if (member(vs, "fwmark"))
+	if (json_member(vs, "fwmark"))
 		snprintf(buf, len, "fwmark %s", field(vs, "fwmark", a, sizeof(a)));
-	else if (member(vs, "group"))
+	else if (json_member(vs, "group"))
 		snprintf(buf, len, "group %s", field(vs, "group", a, sizeof(a)));
 	else
 		snprintf(buf, len, "%s:%s", field(vs, "address", a, sizeof(a)),
@@ -141,22 +129,22 @@ static void vs_name(json_object *vs, char *buf, size_t len)
  * drained it. */
 static void rs_state(json_object *rs, char *buf, size_t len)
 {
-	json_object *up = member(rs, "up");
+	json_object *up = json_member(rs, "up");
 
 	snprintf(buf, len, "%s%s", !up ? "-" : json_object_get_boolean(up) ? "up" : "down",
-		 json_object_get_boolean(member(rs, "drained")) ? ",drained" : "");
+		 json_object_get_boolean(json_member(rs, "drained")) ? ",drained" : "");
 }
 
 /* The real servers of a virtual server, indented under it. */
 static void print_real_servers(json_object *vs, FILE *out)
 {
-	json_object *rss = member(vs, "real_servers");
+	json_object *rss = json_member(vs, "real_servers");
 	char name[160], state[32], b[4][64];
 
-	for (size_t j = 0; j < array_len(rss); j++) {
+	for (size_t j = 0; j < json_array_len(rss); j++) {
 		json_object *rs = json_object_array_get_idx(rss, j);
 
-		if (member(rs, "port"))
+		if (json_member(rs, "port"))
 			snprintf(name, sizeof(name), "%s:%s", field(rs, "address", b[0], 64),
 				 field(rs, "port", b[1], 64));
 		else
@@ -170,25 +158,25 @@ static void print_real_servers(json_object *vs, FILE *out)
 
 static void print_virtual_servers(json_object *r, FILE *out)
 {
-	json_object *vss = member(r, "virtual_servers"), *ipvs = member(r, "ipvs");
+	json_object *vss = json_member(r, "virtual_servers"), *ipvs = json_member(r, "ipvs");
 	char name[160], b[4][64];
 
 	if (ipvs)
 		fprintf(out, "\nIPVS: %s (%s)\n",
-			json_object_get_boolean(member(ipvs, "available")) ? "available" : "not available",
+			json_object_get_boolean(json_member(ipvs, "available")) ? "available" : "not available",
 			field(ipvs, "version", b[0], 64));
-	if (array_len(vss) == 0)
+	if (json_array_len(vss) == 0)
 		return;
 	fprintf(out, "\n%-28s %-9s %-6s %-10s %-9s %s\n", "VIRTUAL SERVER", "PROTOCOL", "SCHED",
 		"INSTALLED", "QUORUM", "REAL SERVERS");
-	for (size_t i = 0; i < array_len(vss); i++) {
+	for (size_t i = 0; i < json_array_len(vss); i++) {
 		json_object *vs = json_object_array_get_idx(vss, i);
 
 		vs_name(vs, name, sizeof(name));
 		fprintf(out, "%-28s %-9s %-6s %-10s %-9s %zu\n", name,
 			field(vs, "protocol", b[0], 64), field(vs, "scheduler", b[1], 64),
 			field(vs, "installed", b[2], 64), field(vs, "quorum_ok", b[3], 64),
-			array_len(member(vs, "real_servers")));
+			json_array_len(json_member(vs, "real_servers")));
 		print_real_servers(vs, out);
 	}
 }

@@ -4,6 +4,7 @@
 #include "vrrp/vrrp_dump.h"
 #include "daemon/global_conf.h"
 #include "vrrp/vrrp_conf.h"
+#include "json_util.h"
 #include "xalloc.h"
 
 #include <stdbool.h>
@@ -28,36 +29,24 @@ int vrrp_dump_state_number(const char *state)
 
 /* ---- reading the status ------------------------------------------------------- */
 
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
 static const char *str(json_object *o, const char *key)
 {
-	json_object *v = member(o, key);
+	json_object *v = json_member(o, key);
 
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
 }
 
 static int64_t num(json_object *o, const char *key)
 {
-	json_object *v = member(o, key);
+	json_object *v = json_member(o, key);
 
 	return v ? json_object_get_int64(v) : 0;
-}
-
-static size_t array_len(json_object *a)
-{
-	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
 }
 
 /* The sum of the named drop counters. */
 static int64_t drops(json_object *inst, const char *const *reasons)
 {
-	json_object *d = member(member(inst, "stats"), "drops");
+	json_object *d = json_member(json_member(inst, "stats"), "drops");
 	int64_t sum = 0;
 
 	for (; *reasons; reasons++)
@@ -76,7 +65,7 @@ static const char *const auth_reasons[] = { "auth_failed", NULL };
 /* "2024-05-01T12:00:00.123Z" -> seconds since the epoch (0 when none). */
 static double transition_time(json_object *inst)
 {
-	const char *text = str(member(inst, "last_transition"), "time");
+	const char *text = str(json_member(inst, "last_transition"), "time");
 	struct tm tm = { 0 };
 	const char *rest = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
 
@@ -88,7 +77,7 @@ static double transition_time(json_object *inst)
 /* "10.7.0.100/24 dev e0 scope global" (+ " set" while installed). */
 static void vip_text(json_object *inst, size_t i, char *buf, size_t len)
 {
-	const char *vip = json_object_get_string(json_object_array_get_idx(member(inst, "vips"), i));
+	const char *vip = json_object_get_string(json_object_array_get_idx(json_member(inst, "vips"), i));
 	bool set = strcmp(str(inst, "state"), "MASTER") == 0;
 	const char *dev = *str(inst, "vmac") ? str(inst, "vmac") : str(inst, "interface");
 
@@ -164,7 +153,7 @@ static json_object *json_data(json_object *inst, const struct vrrp_instance_conf
 	add_int(d, "version", num(inst, "version"));
 	add_bool(d, "smtp_alert", false);
 	add_bool(d, "notify_deleted", false);
-	for (size_t i = 0; i < array_len(member(inst, "vips")); i++) {
+	for (size_t i = 0; i < json_array_len(json_member(inst, "vips")); i++) {
 		vip_text(inst, i, text, sizeof(text));
 		json_object_array_add(vips, json_object_new_string(text));
 	}
@@ -175,7 +164,7 @@ static json_object *json_data(json_object *inst, const struct vrrp_instance_conf
 
 static json_object *json_stats(json_object *inst)
 {
-	json_object *s = json_object_new_object(), *st = member(inst, "stats");
+	json_object *s = json_object_new_object(), *st = json_member(inst, "stats");
 
 	add_int(s, "advert_rcvd", num(st, "adverts_received"));
 	add_int(s, "advert_sent", num(st, "adverts_sent"));
@@ -196,9 +185,9 @@ static json_object *json_stats(json_object *inst)
 
 json_object *vrrp_dump_json(json_object *status, const struct vrrp_config *vc)
 {
-	json_object *out = json_object_new_array(), *instances = member(status, "instances");
+	json_object *out = json_object_new_array(), *instances = json_member(status, "instances");
 
-	for (size_t i = 0; i < array_len(instances); i++) {
+	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
 		json_object *entry = json_object_new_object();
 
@@ -222,7 +211,7 @@ static FILE *open_text(char **text, size_t *len)
 
 static void stats_one(FILE *f, json_object *inst)
 {
-	json_object *st = member(inst, "stats");
+	json_object *st = json_member(inst, "stats");
 
 	fprintf(f, "VRRP Instance: %s\n", str(inst, "name"));
 	fprintf(f, "  Advertisements:\n    Received: %lld\n    Sent: %lld\n",
@@ -243,12 +232,12 @@ static void stats_one(FILE *f, json_object *inst)
 
 char *vrrp_dump_stats(json_object *status)
 {
-	json_object *instances = member(status, "instances");
+	json_object *instances = json_member(status, "instances");
 	char *text = NULL;
 	size_t len;
 	FILE *f = open_text(&text, &len);
 
-	for (size_t i = 0; i < array_len(instances); i++)
+	for (size_t i = 0; i < json_array_len(instances); i++)
 		stats_one(f, json_object_array_get_idx(instances, i));
 	fclose(f);
 	return text;
@@ -292,7 +281,7 @@ static void data_timers(FILE *f, json_object *inst, const struct vrrp_instance_c
 
 static void data_one(FILE *f, json_object *inst, const struct vrrp_instance_config *c)
 {
-	size_t nvips = array_len(member(inst, "vips"));
+	size_t nvips = json_array_len(json_member(inst, "vips"));
 	char text[160];
 	double interval = seconds((uint64_t)num(inst, "advert_interval_us"));
 
@@ -320,14 +309,14 @@ static void data_one(FILE *f, json_object *inst, const struct vrrp_instance_conf
 char *vrrp_dump_data(json_object *status, const struct vrrp_config *vc,
 		     const struct global_config *g)
 {
-	json_object *instances = member(status, "instances");
+	json_object *instances = json_member(status, "instances");
 	char *text = NULL;
 	size_t len;
 	FILE *f = open_text(&text, &len);
 
 	data_global(f, g);
 	fprintf(f, "------< VRRP Topology >------\n");
-	for (size_t i = 0; i < array_len(instances); i++) {
+	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
 
 		data_one(f, inst, config_of(vc, inst));
