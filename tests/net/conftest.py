@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from vigiltest import topology                     # noqa: E402
 from vigiltest.daemon import Build, Vigild         # noqa: E402
+from vigiltest import keepalived as ka             # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -123,3 +124,20 @@ def vigild(request, build, workdir):
         pytest.fail("sanitizer reports:\n" + "\n".join(
             "%s (log %s):\n  %s" % (d.name, d.log_path, "\n  ".join(r[:20]))
             for d, r in reports), pytrace=False)
+
+
+@pytest.fixture
+def keepalived_peer(request, workdir):
+    """Factory: keepalived_peer(host, config_text, name=...) -> a
+    vigiltest.keepalived.Keepalived not yet started; stopped at teardown,
+    its directory kept if the test failed."""
+    made = []
+
+    def make(host, text, name="keepalived"):
+        k = ka.Keepalived(host, text, basedir=workdir, name=name)
+        made.append(k)
+        return k
+    yield make
+    passed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.passed
+    for k in made:
+        k.cleanup(keep_dir=not passed)

@@ -74,21 +74,6 @@ def has_vips(host):
     return all((" %s " % v) in out for v in VIPS)
 
 
-@pytest.fixture
-def keepalived(request, workdir):
-    """Factory of Keepalived peers, cleaned up at teardown (directory kept
-    if the test failed)."""
-    made = []
-
-    def make(host, text, name="keepalived"):
-        k = ka.Keepalived(host, text, basedir=workdir, name=name)
-        made.append(k)
-        return k
-    yield make
-    passed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.passed
-    for k in made:
-        k.cleanup(keep_dir=not passed)
-
 
 # ---- tshark ---------------------------------------------------------------------------
 
@@ -224,7 +209,7 @@ def test_wrong_password_is_dropped(lan, vigild):
 
 @pytest.mark.skipif(not ka.available(), reason="keepalived is not installed")
 @pytest.mark.parametrize("unicast", [False, True], ids=["multicast", "unicast"])
-def test_keepalived_interoperates(lan, vigild, keepalived, tmp_path, unicast):
+def test_keepalived_interoperates(lan, vigild, keepalived_peer, tmp_path, unicast):
     """Both ways round.  Unicast matters apart: there keepalived leaves
     the TTL out of the ICV, and with check_unicast_src it also checks
     that vigil's adverts come from the configured peer."""
@@ -232,7 +217,7 @@ def test_keepalived_interoperates(lan, vigild, keepalived, tmp_path, unicast):
     v_extra = unicast_lines(hv, hk) if unicast else ""
     k_extra = unicast_lines(hk, hv) + "    check_unicast_src\n" if unicast else ""
     cap = capture(hk, tmp_path, "interop")
-    k = keepalived(hk, ka.config(vrid=VRID, priority=KEEPALIVED_PRIO, version=2, advert_int=1,
+    k = keepalived_peer(hk, ka.config(vrid=VRID, priority=KEEPALIVED_PRIO, version=2, advert_int=1,
                                  vips=VIPS, extra=auth_lines(PASSWORD) + k_extra))
     high = vigild(hv, vigil_config(HIGH, extra=v_extra), name="vigil-high")
     high.start(workers=["vrrp"])

@@ -156,21 +156,6 @@ def has_vip(host, case):
 # ---- fixtures and waits ---------------------------------------------------------------
 
 
-@pytest.fixture
-def keepalived(request, workdir):
-    """Factory: keepalived(host, config_text) -> a Keepalived not yet
-    started; stopped at teardown, its directory kept if the test failed."""
-    made = []
-
-    def make(host, text, name="keepalived"):
-        k = ka.Keepalived(host, text, basedir=workdir, name=name)
-        made.append(k)
-        return k
-    yield make
-    passed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.passed
-    for k in made:
-        k.cleanup(keep_dir=not passed)
-
 
 def vigil_state(d):
     return d.instance("VI_1")["state"]
@@ -390,14 +375,14 @@ class Pair:
     """vigil on host 1 and keepalived on host 2 of one LAN, with the VRRP
     traffic captured on both hosts, and what the steps learn on the way."""
 
-    def __init__(self, case, lan, vigild, keepalived, tmp_path):
+    def __init__(self, case, lan, vigild, keepalived_peer, tmp_path):
         self.case, self.lan, self.make_vigild = case, lan, vigild
         self.hv, self.hk = lan[0], lan[1]
         self.v_addr = sender_address(self.hv, case)
         self.k_addr = sender_address(self.hk, case)
         self.cap_v = capture(self.hv, tmp_path, "at-vigil")
         self.cap_k = capture(self.hk, tmp_path, "at-keepalived")
-        self.k = keepalived(self.hk, keepalived_config(case, KEEPALIVED_PRIO, self.hk, self.hv))
+        self.k = keepalived_peer(self.hk, keepalived_config(case, KEEPALIVED_PRIO, self.hk, self.hv))
         self.vigil_stopped_at = self.keepalived_stopped_at = None
         self.vigil_stats = []
         self.vigils = []
@@ -532,8 +517,8 @@ def check_timings(p):
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_vigil_and_keepalived_interoperate(case, make_lan, vigild, keepalived, tmp_path):
-    p = Pair(case, make_lan(2), vigild, keepalived, tmp_path)
+def test_vigil_and_keepalived_interoperate(case, make_lan, vigild, keepalived_peer, tmp_path):
+    p = Pair(case, make_lan(2), vigild, keepalived_peer, tmp_path)
     vigil_higher(p)
     keepalived_higher(p)
     # Nothing refused either way.
@@ -553,7 +538,7 @@ def test_vigil_and_keepalived_interoperate(case, make_lan, vigild, keepalived, t
     print("    vigil's states:      %s" % " ".join(p.vigil_transitions()))
 
 
-def test_vigil_accepts_keepalived_old_unicast_checksum(make_lan, vigild, keepalived, tmp_path):
+def test_vigil_accepts_keepalived_old_unicast_checksum(make_lan, vigild, keepalived_peer, tmp_path):
     """keepalived's `old_unicast_checksum` (the v3 unicast checksum of
     keepalived before 1.3.6: the pseudo-header names the multicast group,
     not the peer) is recognised: vigil follows such a master as BACKUP
@@ -563,7 +548,7 @@ def test_vigil_accepts_keepalived_old_unicast_checksum(make_lan, vigild, keepali
     hv, hk = lan[0], lan[1]
     cap = capture(hv, tmp_path, "old-checksum")
     text = keepalived_config(case, KEEPALIVED_PRIO, hk, hv)
-    k = keepalived(hk, text.replace("    check_unicast_src\n",
+    k = keepalived_peer(hk, text.replace("    check_unicast_src\n",
                                     "    check_unicast_src\n    old_unicast_checksum\n"))
     k.start()
     k.wait_state("MASTER", timeout=master_down_s(case, KEEPALIVED_PRIO) + 5)
@@ -591,7 +576,7 @@ def with_old_checksum(text, option="old_unicast_checksum"):
 
 @pytest.mark.parametrize("vigil_option", [None, "old_unicast_checksum"],
                          ids=["vigil-follows", "vigil-configured"])
-def test_keepalived_old_unicast_checksum_follows_vigil_master(make_lan, vigild, keepalived,
+def test_keepalived_old_unicast_checksum_follows_vigil_master(make_lan, vigild, keepalived_peer,
                                                                tmp_path, vigil_option):
     """keepalived with `old_unicast_checksum` and vigil the higher priority:
     keepalived accepts vigil's adverts and stays BACKUP.  vigil sends the
@@ -601,7 +586,7 @@ def test_keepalived_old_unicast_checksum_follows_vigil_master(make_lan, vigild, 
     lan = make_lan(2)
     hv, hk = lan[0], lan[1]
     cap = capture(hv, tmp_path, "old-checksum-vigil-master")
-    k = keepalived(hk, with_old_checksum(keepalived_config(case, KEEPALIVED_PRIO, hk, hv)))
+    k = keepalived_peer(hk, with_old_checksum(keepalived_config(case, KEEPALIVED_PRIO, hk, hv)))
     text = vigil_config(case, VIGIL_HIGH, hv, hk)
     high = vigild(hv, with_old_checksum(text) if vigil_option else text, name="vigil-high")
     if vigil_option:

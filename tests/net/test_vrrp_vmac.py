@@ -315,19 +315,6 @@ def test_placement_and_reload_keeping_the_vmac(host, vigild):
 # ---- interoperation -----------------------------------------------------------------
 
 
-@pytest.fixture
-def keepalived_peer(request, workdir):
-    made = []
-
-    def make(host, text):
-        k = keepalived.Keepalived(host, text, basedir=workdir)
-        made.append(k)
-        return k
-    yield make
-    passed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.passed
-    for k in made:
-        k.cleanup(keep_dir=not passed)
-
 
 @pytest.mark.skipif(not keepalived.available(), reason="keepalived is not installed")
 def test_keepalived_peer_with_use_vmac(make_lan, vigild, keepalived_peer, tmp_path):
