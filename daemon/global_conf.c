@@ -57,6 +57,7 @@ static void set_vrrp_defaults(struct global_config *g)
 	g->vrrp_garp_master_repeat = 5;
 	g->vrrp_garp_master_refresh_repeat = 1;
 	g->vrrp_down_timer_adverts = 3;
+	g->nftables_priority = -1;
 }
 
 static void set_lvs_defaults(struct global_config *g)
@@ -114,6 +115,7 @@ void global_config_free(struct global_config *g)
 	free(g->vmac_prefix);
 	free(g->vmac_addr_prefix);
 	free(g->default_interface);
+	free(g->nftables_table);
 	free(g->lvs_sync_daemon.ifname);
 	free(g->lvs_sync_daemon.vrrp_instance);
 	snmp_socket_clear(&g->snmp_socket);

@@ -129,6 +129,10 @@ struct global_config {
 	bool dynamic_interfaces, allow_if_changes;
 	char *default_interface;
 	struct conf_where default_interface_where;
+	/* no_accept's nftables table (vrrp/vrrp_noaccept.h) */
+	char *nftables_table;        /* NULL: "vigil" */
+	int32_t nftables_priority;   /* of the input hook; default -1 */
+	bool nftables_counters;
 
 	/* LVS */
 	bool lvs_flush;

@@ -88,6 +88,8 @@ const struct global_field global_fields[] = {
 	GF_BOOL("vrrp_skip_check_adv_addr", vrrp_skip_check_adv_addr),
 	GF("vrrp_startup_delay", US, vrrp_startup_delay_us, 0, SECONDS(3600)),
 	GF_BOOL("log_unknown_vrids", log_unknown_vrids),
+	GF("nftables_priority", I32, nftables_priority, -1000, 1000),
+	GF_BOOL("nftables_counters", nftables_counters),
 
 	/* LVS */
 	GF_BOOL("lvs_flush", lvs_flush),

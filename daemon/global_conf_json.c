@@ -96,6 +96,7 @@ static void add_vrrp(const struct global_config *g, json_object *o)
 	json_object_object_add(o, "vmac_prefix", json_string_or_null(g->vmac_prefix));
 	json_object_object_add(o, "vmac_addr_prefix", json_string_or_null(g->vmac_addr_prefix));
 	json_object_object_add(o, "default_interface", json_string_or_null(g->default_interface));
+	json_object_object_add(o, "nftables", json_string_or_null(g->nftables_table));
 	json_object_object_add(o, "dynamic_interfaces", json_object_new_boolean(g->dynamic_interfaces));
 	json_object_object_add(o, "allow_if_changes", json_object_new_boolean(g->allow_if_changes));
 }

@@ -204,6 +204,26 @@ static void handle_lvs_sync_daemon(struct conf_parser *p, void *obj, const struc
 	g->lvs_sync_daemon = d;
 }
 
+/* nftables [TABLENAME]: the name goes into nft commands, so it is kept
+ * to an identifier (and 64 characters); no name keeps vigil's default
+ * table, "vigil" (keepalived's "keepalived" would collide with it). */
+static void handle_nftables(struct conf_parser *p, void *obj, const struct conf_args *a)
+{
+	struct global_config *g = global_of(obj);
+	const char *name = a->argc > 1 ? a->argv[1] : NULL;
+
+	if (!name)
+		return;
+	if (strlen(name) > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					"0123456789_") != strlen(name) || (name[0] >= '0' && name[0] <= '9')) {
+		conf_error(p, a, "nftables: '%s' is not a table name (letters, digits and '_', "
+			   "not starting with a digit, at most 64 characters)", name);
+		return;
+	}
+	free(g->nftables_table);
+	g->nftables_table = xstrdup(name);
+}
+
 const struct conf_keyword global_defs_vrrp_keywords[] = {
 	GLOBAL_KW_FIELD("vrrp_version", 1, 1),
 	GLOBAL_KW("vrrp_mcast_group4", handle_mcast_group, 1, 1),
@@ -239,9 +259,9 @@ const struct conf_keyword global_defs_vrrp_keywords[] = {
 			  "instance's"),
 	GLOBAL_KW_NOT_YET("vrrp_iptables", "firewall rules for no_accept mode"),
 	GLOBAL_KW_NOT_YET("vrrp_ipsets", "firewall rules for no_accept mode"),
-	GLOBAL_KW_NOT_YET("nftables", "firewall rules for no_accept mode"),
-	GLOBAL_KW_NOT_YET("nftables_priority", "firewall rules for no_accept mode"),
-	GLOBAL_KW_NOT_YET("nftables_counters", "firewall rules for no_accept mode"),
+	GLOBAL_KW("nftables", handle_nftables, 0, 1),
+	GLOBAL_KW_FIELD("nftables_priority", 1, 1),
+	GLOBAL_KW_BOOL("nftables_counters"),
 	GLOBAL_KW_NOT_YET("nftables_ifindex", "firewall rules for no_accept mode"),
 	GLOBAL_KW_NOT_YET("nftables_ipvs", "fwmarks for virtual server groups"),
 	GLOBAL_KW_NOT_YET("nftables_ipvs_priority", "fwmarks for virtual server groups"),

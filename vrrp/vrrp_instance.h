@@ -48,6 +48,7 @@ struct vrrp_runtime {
 	const struct vrrp_config *vc;
 	struct vrrp_trackers *trackers;     /* NULL: objects read as up / 0 */
 	struct vrrp_notifier *notifier;     /* NULL: no notifications */
+	struct vrrp_noaccept *noaccept;     /* NULL: no_accept cannot be enforced */
 };
 
 struct vrrp_instance;

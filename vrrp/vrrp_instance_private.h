@@ -70,6 +70,7 @@ struct vrrp_instance {
 	struct vrrp_na_retry *na_retry;     /* NULL: none waiting */
 	unsigned open_handles;              /* closed one by one before the free */
 	bool vips_installed;                /* we added the VIPs and have not removed them */
+	bool noaccept_active;               /* its VIPs are in the no_accept sets */
 
 	uint64_t transition_wall_us;        /* realtime of the last transition */
 	uint64_t drops[VRRP_RX_VERDICT_COUNT];
@@ -133,6 +134,9 @@ vrrp_socket_rx_fn vrrp_instance_receive;
 void vrrp_instance_add_vips(struct vrrp_instance *inst);
 void vrrp_instance_remove_vips(struct vrrp_instance *inst);
 void vrrp_instance_remove_stale_vips(struct vrrp_instance *inst);
+/* After a reload changed accept / no_accept: a master's VIPs go into or
+ * out of the no_accept sets. */
+void vrrp_instance_noaccept_update(struct vrrp_instance *inst);
 void vrrp_instance_announce_start(struct vrrp_instance *inst);
 void vrrp_instance_announce_stop(struct vrrp_instance *inst);
 /* Closes the routes' netlink socket (at free). */

@@ -150,7 +150,8 @@ static bool in_place_eq(const struct vrrp_instance_config *a,
 	       a->garp_master_refresh_repeat.value == b->garp_master_refresh_repeat.value &&
 	       a->garp_interval.value_us == b->garp_interval.value_us &&
 	       a->gna_interval.value_us == b->gna_interval.value_us &&
-	       a->skip_check_adv_addr.value == b->skip_check_adv_addr.value;
+	       a->skip_check_adv_addr.value == b->skip_check_adv_addr.value &&
+	       a->accept.value == b->accept.value;
 }
 
 enum vrrp_instance_change vrrp_instance_config_diff(const struct vrrp_instance_config *a,
@@ -174,4 +175,5 @@ void vrrp_instance_reconfigure(struct vrrp_instance *inst,
 	if (conf->priority != old_priority)
 		log_info("VRRP instance %s: priority %u -> %u", inst->name, old_priority,
 			 conf->priority);
+	vrrp_instance_noaccept_update(inst);
 }

@@ -132,6 +132,9 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "mode", json_object_new_string(inst->unicast ? "unicast" : "multicast"));
 	add(o, "checksum_form", json_object_new_string(vrrp_csum_form_names[inst->pctx.csum_form]));
 	add(o, "vips", vips_json(inst));
+	/* no_accept: whether its VIPs are filtered now (master, not owner). */
+	add(o, "accept", json_object_new_boolean(c->accept.value));
+	add(o, "no_accept_filter", json_object_new_boolean(inst->noaccept_active));
 	add(o, "advert_interval_us", u64(c->advert_int.value_us));
 	add(o, "master_down_interval_us", u64(fsm->master_down_interval_us));
 	add(o, "last_transition", transition_json(inst));

@@ -6,6 +6,7 @@
  * announcements that follow becoming master. */
 #include "config.h"
 #include "vrrp/vrrp_instance_private.h"
+#include "vrrp/vrrp_noaccept.h"
 #include "vrrp/vrrp_route.h"
 #include "vrrp/vrrp_vip.h"
 #include "xalloc.h"
@@ -175,11 +176,47 @@ void vrrp_instance_routes_free(struct vrrp_instance *inst)
 	inst->route_ctx = NULL;
 }
 
+/* ---- no_accept ------------------------------------------------------------------------ */
+
+/* RFC 5798 6.4.3: a master in Accept_Mode false that is not the address
+ * owner drops packets addressed to its VIPs (nft says why it failed). */
+static bool filters(const struct vrrp_instance *inst)
+{
+	return !inst->conf->accept.value && inst->conf->priority != 255 && inst->rt->noaccept;
+}
+
+static void filter_add(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	if (vrrp_noaccept_add(inst->rt->noaccept, &ip->addr) < 0)
+		inst->vip_errors++;
+}
+
+static void filter_del(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)
+{
+	if (vrrp_noaccept_del(inst->rt->noaccept, &ip->addr) < 0)
+		inst->vip_errors++;
+}
+
+void vrrp_instance_noaccept_update(struct vrrp_instance *inst)
+{
+	bool want = inst->vips_installed && filters(inst);
+
+	if (want == inst->noaccept_active)
+		return;
+	for_each_vip(inst, want ? filter_add : filter_del);
+	inst->noaccept_active = want;
+}
+
 /* ---- adding and removing ------------------------------------------------------------ */
 
+/* The filter goes in before the addresses, so nothing is accepted in
+ * between, and comes out after them. */
 void vrrp_instance_add_vips(struct vrrp_instance *inst)
 {
 	inst->vips_installed = true;
+	inst->noaccept_active = filters(inst);
+	if (inst->noaccept_active)
+		for_each_vip(inst, filter_add);
 	if (have_netlink(inst))
 		for_each_vip(inst, add_one);
 	for_each_route(inst, ROUTE_ADD);
@@ -194,6 +231,9 @@ void vrrp_instance_remove_vips(struct vrrp_instance *inst)
 	for_each_route(inst, ROUTE_DEL);
 	if (have_netlink(inst))
 		for_each_vip(inst, del_one);
+	if (inst->noaccept_active)
+		for_each_vip(inst, filter_del);
+	inst->noaccept_active = false;
 }
 
 static void del_stale(struct vrrp_instance *inst, const struct vrrp_ipaddress_config *ip)

@@ -8,6 +8,7 @@
 #include "daemon/global_conf.h"
 #include "vrrp/vrrp_conf.h"
 #include "vrrp/vrrp_instance.h"
+#include "vrrp/vrrp_noaccept.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_runtime_track.h"
 #include "vrrp/vrrp_socket.h"
@@ -138,6 +139,11 @@ static void open_track_notify(struct vrrp_worker *vw, uv_loop_t *loop,
 	vw->notify = vrrp_worker_notify_new(loop, cfg);
 	vw->rt.notifier = vrrp_worker_notifier(vw->notify);
 	vw->rt.trackers = vrrp_trackers_new(loop, cfg->vrrp, &trackers_ops, script_user, vw);
+	vw->rt.noaccept = vrrp_noaccept_new(&(struct vrrp_noaccept_settings){
+		cfg->global->nftables_table, cfg->global->nftables_priority,
+		cfg->global->nftables_counters });
+	if (!vw->rt.noaccept)
+		log_error("cannot open libnftables: no_accept will not be enforced");
 }
 
 static void close_edges(struct vrrp_worker *vw)
@@ -145,6 +151,7 @@ static void close_edges(struct vrrp_worker *vw)
 	/* Nothing is reported to instances once they are gone. */
 	vrrp_trackers_free(vw->rt.trackers);
 	vrrp_worker_notify_free(vw->notify);
+	vrrp_noaccept_free(vw->rt.noaccept);
 	if (vw->monitor)
 		vrrp_vip_monitor_stop(vw->monitor);
 	if (vw->rt.have_announcer)

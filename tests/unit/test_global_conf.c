@@ -498,13 +498,30 @@ static void test_not_yet_keywords(void **state)
 		    "t.conf:2: warning: 'reload_check_config' has no effect in vigil; ignored: vigil "
 		    "always checks a new configuration before applying it");
 	/* a not-yet keyword never fails a load */
-	struct vigil_config *cfg = load("global_defs {\n vrrp_iptables in out\n nftables\n"
+	struct vigil_config *cfg = load("global_defs {\n vrrp_iptables in out\n nftables_ifindex\n"
 					" bfd_priority -5\n}\n", false, &diags);
 	assert_non_null(cfg);
 	assert_int_equal(diags.errors, 0);
 	assert_int_equal(diags.warnings, 3);
 	vigil_config_free(cfg);
 	conf_diags_free(&diags);
+}
+
+/* no_accept's nftables table: name, hook priority, counters. */
+static void test_nftables(void **state)
+{
+	(void)state;
+	want_defs_value("router_id x", "nftables", "null");
+	want_defs_value("router_id x", "nftables_priority", "-1");
+	want_defs_value("nftables", "nftables", "null");
+	want_defs_value("nftables vigil_2", "nftables", "\"vigil_2\"");
+	want_defs_value("nftables_priority -5", "nftables_priority", "-5");
+	want_defs_value("nftables_counters", "nftables_counters", "true");
+	want_defs_error("nftables 'x; flush ruleset'", "nftables: 'x; flush ruleset' is not a table "
+			"name (letters, digits and '_', not starting with a digit, at most 64 "
+			"characters)");
+	want_defs_error("nftables 2abc", "nftables: '2abc' is not a table name (letters, digits "
+			"and '_', not starting with a digit, at most 64 characters)");
 }
 
 static void test_unknown_keyword(void **state)
@@ -1113,6 +1130,7 @@ int main(void)
 		cmocka_unit_test(test_not_yet_keywords),
 		cmocka_unit_test(test_unknown_keyword),
 		cmocka_unit_test(test_json_version),
+		cmocka_unit_test(test_nftables),
 		cmocka_unit_test(test_umask),
 		cmocka_unit_test(test_umask_errors),
 		cmocka_unit_test(test_top_level),
