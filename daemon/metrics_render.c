@@ -188,7 +188,7 @@ static void instance_labels(json_object *inst, const char *l[9], char vrid[8])
 
 	member_number(inst, "vrid", &v);
 	snprintf(vrid, 8, "%d", (int)v);
-	l[0] = "instance";
+	l[0] = "vrrp_instance";   /* "instance" is the label Prometheus gives the target */
 	l[1] = json_member_string(inst, "name");
 	l[2] = "interface";
 	l[3] = json_member_string(inst, "interface");

@@ -53,29 +53,29 @@ def test_metrics_follow_a_failover(lan, vigild):
     code, text = scrape(lan[0])
     assert code == 200, text
     sa = samples(text)
-    assert value(sa, "vigil_vrrp_instance_state", instance="VI_1") == 2
-    assert value(sa, "vigil_vrrp_instance_effective_priority", instance="VI_1") == 150
+    assert value(sa, "vigil_vrrp_instance_state", vrrp_instance="VI_1") == 2
+    assert value(sa, "vigil_vrrp_instance_effective_priority", vrrp_instance="VI_1") == 150
     assert value(sa, "vigil_worker_up", worker="vrrp") == 1
-    assert value(sa, "vigil_vrrp_adverts_dropped_total", instance="VI_1", reason="bad_ttl") == 0
-    sent = value(sa, "vigil_vrrp_adverts_sent_total", instance="VI_1")
+    assert value(sa, "vigil_vrrp_adverts_dropped_total", vrrp_instance="VI_1", reason="bad_ttl") == 0
+    sent = value(sa, "vigil_vrrp_adverts_sent_total", vrrp_instance="VI_1")
     assert sent >= 1
     sb = samples(scrape(lan[1])[1])
-    assert value(sb, "vigil_vrrp_instance_state", instance="VI_1") == 1
-    assert value(sb, "vigil_vrrp_became_master_total", instance="VI_1") == 0
-    assert value(sb, "vigil_vrrp_adverts_received_total", instance="VI_1") >= 1
+    assert value(sb, "vigil_vrrp_instance_state", vrrp_instance="VI_1") == 1
+    assert value(sb, "vigil_vrrp_became_master_total", vrrp_instance="VI_1") == 0
+    assert value(sb, "vigil_vrrp_adverts_received_total", vrrp_instance="VI_1") >= 1
 
     # The counters move between scrapes: the state is read at scrape time.
     time.sleep(5 * FAST)
     assert value(samples(scrape(lan[0])[1]), "vigil_vrrp_adverts_sent_total",
-                 instance="VI_1") >= sent + 3
+                 vrrp_instance="VI_1") >= sent + 3
 
     lan.cut(lan[0])
     cut_at = time.time()
     wait_state(b, "MASTER", timeout=5)
     sb = samples(scrape(lan[1])[1])
-    assert value(sb, "vigil_vrrp_instance_state", instance="VI_1") == 2
-    assert value(sb, "vigil_vrrp_became_master_total", instance="VI_1") == 1
-    when = value(sb, "vigil_vrrp_instance_last_transition_timestamp_seconds", instance="VI_1")
+    assert value(sb, "vigil_vrrp_instance_state", vrrp_instance="VI_1") == 2
+    assert value(sb, "vigil_vrrp_became_master_total", vrrp_instance="VI_1") == 1
+    when = value(sb, "vigil_vrrp_instance_last_transition_timestamp_seconds", vrrp_instance="VI_1")
     assert cut_at - 1 <= when <= time.time() + 1
 
 

@@ -63,18 +63,18 @@ static void test_process_and_vrrp(void **state)
 	assert_line(t, "vigil_worker_up{worker=\"checker\"} 0");
 	assert_line(t, "vigil_worker_restarts_total{worker=\"vrrp\"} 1");
 	/* the instance name is escaped: VI_"x\ */
-	assert_line(t, "vigil_vrrp_instance_state{instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 2");
-	assert_line(t, "vigil_vrrp_instance_state{instance=\"VI_2\",interface=\"eth1\",vrid=\"52\"} 3");
-	assert_line(t, "vigil_vrrp_instance_effective_priority{instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 90");
-	assert_line(t, "vigil_vrrp_instance_advert_interval_seconds{instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 0.1");
-	assert_line(t, "vigil_vrrp_instance_vips{instance=\"VI_2\",interface=\"eth1\",vrid=\"52\"} 0");
-	assert_line(t, "vigil_vrrp_instance_last_transition_timestamp_seconds{instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 1714564800.25");
-	assert_line(t, "vigil_vrrp_adverts_sent_total{instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 7");
-	assert_line(t, "vigil_vrrp_adverts_dropped_total{instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\",reason=\"bad_ttl\"} 4");
+	assert_line(t, "vigil_vrrp_instance_state{vrrp_instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 2");
+	assert_line(t, "vigil_vrrp_instance_state{vrrp_instance=\"VI_2\",interface=\"eth1\",vrid=\"52\"} 3");
+	assert_line(t, "vigil_vrrp_instance_effective_priority{vrrp_instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 90");
+	assert_line(t, "vigil_vrrp_instance_advert_interval_seconds{vrrp_instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 0.1");
+	assert_line(t, "vigil_vrrp_instance_vips{vrrp_instance=\"VI_2\",interface=\"eth1\",vrid=\"52\"} 0");
+	assert_line(t, "vigil_vrrp_instance_last_transition_timestamp_seconds{vrrp_instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 1714564800.25");
+	assert_line(t, "vigil_vrrp_adverts_sent_total{vrrp_instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\"} 7");
+	assert_line(t, "vigil_vrrp_adverts_dropped_total{vrrp_instance=\"VI_\\\"x\\\\\",interface=\"eth0\",vrid=\"51\",reason=\"bad_ttl\"} 4");
 	assert_line(t, "vigil_vrrp_sync_group_state{group=\"SG1\"} 1");
 	assert_line(t, "# TYPE vigil_vrrp_adverts_sent_total counter");
 	/* a counter the instance does not report is left out, not invented */
-	assert_null(strstr(t, "vigil_vrrp_adverts_sent_total{instance=\"VI_2\""));
+	assert_null(strstr(t, "vigil_vrrp_adverts_sent_total{vrrp_instance=\"VI_2\""));
 	free(t);
 }
 
