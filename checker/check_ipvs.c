@@ -101,7 +101,8 @@ static void sync_daemons_start(struct check_ipvs *ci, const struct global_lvs_sy
 
 /* Without a vrrp_instance both daemons run for as long as vigil does.  With
  * one, which daemon runs follows that instance's state, which only the VRRP
- * process knows.  A reload that keeps the settings leaves them running. */
+ * process knows: it runs them (vrrp/vrrp_lvs_sync.c) and we start none.  A
+ * reload that keeps the settings leaves them running. */
 static void apply_sync_daemon(struct check_ipvs *ci, const struct global_config *g)
 {
 	const struct global_lvs_sync_daemon *c = &g->lvs_sync_daemon;
@@ -113,13 +114,8 @@ static void apply_sync_daemon(struct check_ipvs *ci, const struct global_config 
 			return;
 	}
 	sync_daemons_stop(ci);
-	if (!c->ifname)
+	if (!c->ifname || c->vrrp_instance)
 		return;
-	if (c->vrrp_instance) {
-		log_warning("lvs_sync_daemon: following vrrp_instance %s is not supported yet; "
-			    "the sync daemon is not started", c->vrrp_instance);
-		return;
-	}
 	sync_daemons_start(ci, c);
 }
 

@@ -9,7 +9,8 @@
  *    something changed (check_ipvs_want); syncs are coalesced on the loop so
  *    a burst of changes costs one dump and one plan.  The previous wanted
  *    table is kept as "before", so a service dropped by a reload is deleted.
- *  - Global settings at start: lvs_flush, lvs_timeouts, lvs_sync_daemon;
+ *  - Global settings at start: lvs_flush, lvs_timeouts, lvs_sync_daemon
+ *    (unless it names a vrrp_instance: vrrp/vrrp_lvs_sync.h runs it then);
  *    at stop: the services vigil wanted are removed unless the
  *    configuration keeps them.
  *  - Without IPVS in the kernel every call still works: nothing is

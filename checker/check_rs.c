@@ -8,6 +8,7 @@
 #include "json_util.h"
 #include "log.h"
 #include "script_check.h"
+#include "smtp_alert.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,19 @@ static bool rs_up_now(const struct check_rs *rs)
 	return all;
 }
 
+/* smtp_alert: a real server's own setting, else on (keepalived's default
+ * for real servers); no_checker_emails turns these mails off. */
+static void rs_mail(const struct check_rs *rs, const char *name, bool up)
+{
+	const struct global_config *g = rs->vs->rt->cfg->global;
+	char vs_name[160];
+
+	if (g->no_checker_emails || (rs->cfg->smtp_alert_set && !rs->cfg->smtp_alert))
+		return;
+	check_vs_name(rs->vs, vs_name, sizeof(vs_name));
+	smtp_alert_real_server(name, vs_name, up);
+}
+
 bool check_rs_update(struct check_rs *rs, bool quiet)
 {
 	bool up = rs_up_now(rs), was_up = rs->up;
@@ -216,6 +230,7 @@ bool check_rs_update(struct check_rs *rs, bool quiet)
 		snprintf(what, sizeof(what), "%s %s", up ? "notify_up" : "notify_down", name);
 		check_runtime_run_script(rs->vs->rt, up ? rs->cfg->notify_up : rs->cfg->notify_down,
 					 what);
+		rs_mail(rs, name, up);
 	}
 	check_vs_update(rs->vs);
 	return true;

@@ -74,8 +74,9 @@ static void add_service(const struct lvs_service *svc, void *arg)
 								       c->sorry_inhibit));
 }
 
-void check_runtime_changed(struct check_runtime *rt)
+static void build_wanted_table(uv_timer_t *timer)
 {
+	struct check_runtime *rt = timer->data;
 	struct lvs_table wanted;
 	struct table_ctx t = { .table = &wanted };
 
@@ -84,9 +85,18 @@ void check_runtime_changed(struct check_runtime *rt)
 		t.vs = rt->vss.items[i];
 		check_ipvs_services_of(rt->cfg->check, t.vs->cfg, add_service, &t);
 	}
+	rt->table_pending = false;
 	/* check_ipvs takes the contents; anything left is ours to free. */
 	check_ipvs_want(rt->ipvs, &wanted);
 	lvs_table_free(&wanted);
+}
+
+void check_runtime_changed(struct check_runtime *rt)
+{
+	if (rt->table_pending)
+		return;
+	rt->table_pending = true;
+	uv_timer_start(&rt->table_timer, build_wanted_table, 0, 0);
 }
 
 /* ---- drains ---- */
@@ -198,6 +208,8 @@ struct check_runtime *check_runtime_new(uv_loop_t *loop, const struct vigil_conf
 	script_runner_start(rt);
 	uv_timer_init(loop, &rt->drain_timer);
 	rt->drain_timer.data = rt;
+	uv_timer_init(loop, &rt->table_timer);
+	rt->table_timer.data = rt;
 	for (size_t i = 0; cfg->check && i < cfg->check->virtual_servers.count; i++)
 		ptr_array_push(&rt->vss, check_vs_new(rt, cfg->check->virtual_servers.items[i]));
 	conf_json_drop(rt);
@@ -274,7 +286,10 @@ static uint64_t scripts_grace_us(const struct global_config *g)
 
 static void runtime_closed(uv_handle_t *h)
 {
-	free(h->data);
+	struct check_runtime *rt = h->data;
+
+	if (--rt->open_handles == 0)
+		free(rt);
 }
 
 void check_runtime_free(struct check_runtime *rt)
@@ -289,5 +304,7 @@ void check_runtime_free(struct check_runtime *rt)
 	check_ipvs_close(rt->ipvs, rt->cfg);
 	script_runner_close_after(rt->scripts, scripts_grace_us(rt->cfg->global));
 	check_runtime_forget_scripts(rt);
+	rt->open_handles = 2;
 	uv_close((uv_handle_t *)&rt->drain_timer, runtime_closed);
+	uv_close((uv_handle_t *)&rt->table_timer, runtime_closed);
 }

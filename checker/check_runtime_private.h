@@ -65,11 +65,17 @@ struct check_runtime {
 	json_object *conf_json;             /* check_config_to_json, while building */
 	uv_timer_t drain_timer;
 	bool drain_timer_on;
+	uv_timer_t table_timer;             /* builds the wanted table once per burst */
+	bool table_pending;
+	unsigned open_handles;              /* the two timers, while closing */
 	uint32_t rng;
 };
 
 /* check_runtime.c */
-void check_runtime_changed(struct check_runtime *rt);    /* rebuilds the wanted table */
+/* Something changed: the wanted table is rebuilt once, on the next loop
+ * pass, however many changes come before it (a burst of 10,000 real
+ * servers going down must not cost 10,000 rebuilds of the whole table). */
+void check_runtime_changed(struct check_runtime *rt);
 uint32_t check_runtime_random(struct check_runtime *rt);
 /* The configuration's JSON dump (checker signatures), made on first use
  * and dropped when a build or reload is done. */

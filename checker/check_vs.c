@@ -5,6 +5,8 @@
 #include "checker/check_runtime_private.h"
 
 #include "log.h"
+#include "smtp_alert.h"
+#include "daemon/global_conf.h"
 
 #include <ifaddrs.h>
 #include <stdio.h>
@@ -46,6 +48,18 @@ uint64_t check_vs_live_weight(const struct check_vs *vs)
 	return sum;
 }
 
+/* smtp_alert: the virtual server's own setting, else global smtp_alert or
+ * smtp_alert_checker (off by default, as keepalived). */
+static void quorum_mail(const struct check_vs *vs, const char *name)
+{
+	const struct global_config *g = vs->rt->cfg->global;
+	bool want = vs->cfg->smtp_alert_set ? vs->cfg->smtp_alert
+					    : g->smtp_alert || g->smtp_alert_checker;
+
+	if (want)
+		smtp_alert_quorum(name, vs->quorum_ok);
+}
+
 static void quorum_changed(struct check_vs *vs)
 {
 	char name[160], what[200];
@@ -60,6 +74,7 @@ static void quorum_changed(struct check_vs *vs)
 	snprintf(what, sizeof(what), "%s %s", vs->quorum_ok ? "quorum_up" : "quorum_down", name);
 	check_runtime_run_script(vs->rt, vs->quorum_ok ? vs->cfg->quorum_up : vs->cfg->quorum_down,
 				 what);
+	quorum_mail(vs, name);
 }
 
 void check_vs_update(struct check_vs *vs)

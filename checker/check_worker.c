@@ -5,14 +5,18 @@
 #include "config.h"
 #include "checker/check_worker.h"
 #include "checker/check_runtime.h"
+#include "daemon/global_conf.h"
+#include "smtp_alert.h"
 
 static void *check_worker_start(uv_loop_t *loop, const struct vigil_config *cfg)
 {
+	smtp_alert_configure(loop, cfg->global);
 	return check_runtime_new(loop, cfg);
 }
 
 static void check_worker_reload(void *state, const struct vigil_config *cfg)
 {
+	smtp_alert_configure(NULL, cfg->global);   /* same loop */
 	check_runtime_reload(state, cfg);
 }
 
@@ -30,6 +34,7 @@ static json_object *check_worker_command(void *state, json_object *request)
 
 static void check_worker_stop(void *state)
 {
+	smtp_alert_close();
 	check_runtime_free(state);
 }
 

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "xalloc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -289,6 +291,20 @@ static int worker_prepare(struct worker *w)
 	return 0;
 }
 
+/* A worker's descriptors grow with the configuration (a socket per running
+ * check, 10,000 real servers and more): the soft limit goes up to the hard
+ * one, as root's usually allows 1,048,576 against a soft 1,024. */
+static void raise_file_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warning("cannot raise the open file limit: %s", strerror(errno));
+	}
+}
+
 static void worker_init_log(const struct vigild_args *args, enum worker_kind kind)
 {
 	char ident[32];
@@ -316,6 +332,7 @@ int worker_main(const struct vigild_args *args, const struct worker_ops *ops)
 	ctl_linebuf_init(&w.in, CTL_REQUEST_MAX);
 	if (worker_open_ipc(&w)) {
 		worker_watch_signals(&w);
+		raise_file_limit();
 		w.state = ops->start ? ops->start(&w.loop, w.cfg) : NULL;
 		malloc_trim(0);
 		log_info("started (pid %ld)", (long)getpid());

@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
+#include <unistd.h>
 
 struct vrrp_noaccept {
 	struct nft_ctx *nft;
@@ -61,10 +63,25 @@ static void remove_stale(struct vrrp_noaccept *na)
 	free(del);
 }
 
+/* libnftables exits the whole process when the kernel has no nfnetlink
+ * (its netlink socket cannot be opened), so the kernel is asked first. */
+static bool nfnetlink_available(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 struct vrrp_noaccept *vrrp_noaccept_new(const struct vrrp_noaccept_settings *s)
 {
-	struct vrrp_noaccept *na = XNEW(struct vrrp_noaccept);
+	struct vrrp_noaccept *na;
 
+	if (!nfnetlink_available())
+		return NULL;
+	na = XNEW(struct vrrp_noaccept);
 	na->nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!na->nft) {
 		free(na);

@@ -8,6 +8,7 @@
  * decided once, from the member that started it. */
 #include "config.h"
 #include "vrrp/vrrp_sync.h"
+#include "vrrp/vrrp_mail.h"
 
 #include "vrrp/vrrp_instance_private.h"
 #include "vrrp/vrrp_snmp_view.h"
@@ -144,6 +145,7 @@ static void update_state(struct vrrp_sync_group *g)
 		 vrrp_state_name(now));
 	g->state = now;
 	vrrp_snmp_view_group(g->name, now);
+	vrrp_mail_transition("Group", g->name, &g->conf->common, now);
 	if (now == VRRP_STATE_STOP || now == VRRP_STATE_INIT || !g->rt->notifier)
 		return;
 	if (vrrp_notify_event_for_state(now, &what.event))

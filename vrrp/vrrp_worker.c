@@ -16,9 +16,11 @@
 #include "vrrp/vrrp_vip.h"
 #include "vrrp/vrrp_vmac.h"
 #include "vrrp/vrrp_snmp_view.h"
+#include "vrrp/vrrp_lvs_sync.h"
 #include "vrrp/vrrp_worker_notify.h"
 #include "ctl_proto.h"
 #include "log.h"
+#include "smtp_alert.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -235,21 +237,11 @@ static void log_count(const struct vigil_config *cfg)
  * coalesce, a few per instance per advert interval.  It does not shorten
  * the slack of epoll_wait's own timeout (0.1 % of the timeout for a task
  * that is not real-time; the slack only sets a floor), so libuv's
- * millisecond timers (GARP pacing) stay as they were.  Each instance
- * holds three timerfds: the soft file limit goes up to the hard one, so
- * 1,000 instances fit under the usual soft limit of 1,024. */
+ * millisecond timers (GARP pacing) stay as they were. */
 static void tune_timers(void)
 {
-	struct rlimit rl;
-
 	if (prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL) < 0)
 		log_warning("VRRP: cannot set the timer slack: %s", strerror(errno));
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			log_warning("VRRP: cannot raise the open file limit: %s",
-				    strerror(errno));
-	}
 }
 
 /* Every instance is built and its tracking seeded before the first one
@@ -262,6 +254,7 @@ static void *vrrp_worker_start(uv_loop_t *loop, const struct vigil_config *cfg)
 
 	log_count(cfg);
 	tune_timers();
+	smtp_alert_configure(loop, cfg->global);
 	open_edges(vw, loop);
 	open_track_notify(vw, loop, cfg);
 	for (size_t i = 0; i < confs->count; i++)
@@ -272,6 +265,7 @@ static void *vrrp_worker_start(uv_loop_t *loop, const struct vigil_config *cfg)
 	for (size_t i = 0; i < vw->instances.count; i++)
 		vrrp_instance_start(vw->instances.items[i]);
 	reconcile_all(vw);
+	vrrp_lvs_sync_apply(cfg->global, &vw->instances);
 	vrrp_snmp_view_start(loop, cfg, vrrp_worker_ops.status, vw);
 	return vw;
 }
@@ -392,6 +386,7 @@ static void vrrp_worker_reload(void *state, const struct vigil_config *cfg)
 	struct ptr_array next = { 0 }, fresh = { 0 }, memo = { 0 };
 
 	log_count(cfg);
+	smtp_alert_configure(vw->rt.loop, cfg->global);
 	/* An instance rebuilt with the same VMAC keeps the interface: its
 	 * release parks it, the new instance takes it back. */
 	if (vw->rt.vmacs)
@@ -421,6 +416,7 @@ static void vrrp_worker_reload(void *state, const struct vigil_config *cfg)
 	if (vw->rt.vmacs)
 		vrrp_vmac_hold_end(vw->rt.vmacs);
 	reconcile_all(vw);
+	vrrp_lvs_sync_apply(cfg->global, &vw->instances);
 	vrrp_snmp_view_reload(vw->rt.loop, cfg, vrrp_worker_ops.status, vw);
 }
 
@@ -609,7 +605,9 @@ static void vrrp_worker_stop(void *state)
 	for (size_t i = 0; i < vw->instances.count; i++)
 		stop_instance(vw->instances.items[i]);
 	ptr_array_free(&vw->instances, NULL);
+	vrrp_lvs_sync_stop();
 	vrrp_snmp_view_stop();
+	smtp_alert_close();
 	close_edges(vw);
 	free(vw);
 }

@@ -477,6 +477,13 @@ def keepalived_higher(p):
     wait_vigil(low, "BACKUP", p.md(KEEPALIVED_PRIO) + 5)
     k.wait_state("MASTER", timeout=5)
     p.vips_on(p.hk)
+    # keepalived may pass through its states once more after coming back
+    # (seen on a loaded machine): stop it only once vigil has followed
+    # three of its adverts in a row as BACKUP.
+    settled = low.instance("VI_1")["stats"]["adverts_received"]
+    low.wait(lambda: vigil_state(low) == "BACKUP"
+             and low.instance("VI_1")["stats"]["adverts_received"] >= settled + 3,
+             "vigil to follow keepalived again", p.md(VIGIL_LOW) + 5)
     # keepalived stops cleanly: vigil takes over on its priority 0.
     p.keepalived_stopped_at = time.time()
     k.terminate()

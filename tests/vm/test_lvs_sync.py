@@ -1,0 +1,201 @@
+"""lvs_sync_daemon naming a vrrp_instance: the kernel's IPVS sync daemon
+follows the instance's state (keepalived.conf(5): only the master daemon
+while the instance is MASTER, only the backup daemon otherwise), checked
+with `ipvsadm -Ln --daemon` in the VM, for vigild and for keepalived 2.2.7
+running the same configuration in the same boot.
+
+The guest script runs each daemon in turn on one VRRP v3 instance (short
+intervals, no peer, so it becomes MASTER on its own) over a veth pair and
+walks these phases, each waiting (bounded) for the daemons it expects:
+
+  master      VI_1 MASTER                      -> master daemon only, syncid 7
+  fault       track_file says fault (FAULT)    -> backup daemon only
+  remaster    track_file clear again (MASTER)  -> master daemon only
+  reload      id 7 -> 9 in the configuration   -> master daemon, syncid 9
+  maint       vigilctl vrrp maintenance VI_1   -> backup daemon (vigild only)
+  release     vigilctl vrrp release VI_1       -> master daemon (vigild only)
+  default     `inst VI_1`, no id (reload)      -> master daemon, syncid 51 (the VRID)
+  stopped     the daemon stopped               -> no sync daemon
+
+Plus a host-side check that `vigild -t` names FILE:LINE for an unknown
+instance."""
+
+import os
+import re
+import subprocess
+import tempfile
+
+import pytest
+
+from test_check_ipvs import KEEPALIVED, assert_clean_exit, sections, vigild_commands
+
+CONF = """global_defs {
+    router_id vm-lvs-sync
+    lvs_sync_daemon veth0 %(sync)s
+}
+track_file tf {
+    file /tmp/lsync/tf
+    weight 0
+}
+vrrp_instance VI_1 {
+    version 3
+    state BACKUP
+    interface veth0
+    virtual_router_id 51
+    priority 150
+    advert_int 0.2
+    track_file {
+        tf
+    }
+    virtual_ipaddress {
+        10.0.0.100/32
+    }
+}
+"""
+
+# `only ROLE`: exactly that sync daemon runs (ROLE none: no daemon at all).
+SCENARIO = r"""
+set -u
+d=/tmp/lsync
+mkdir -p $d
+ip link set lo up
+ip link add veth0 type veth peer name veth1
+ip addr add 10.0.0.254/24 dev veth0
+ip link set veth0 up
+ip link set veth1 up
+echo 0 > $d/tf
+only() {
+    out=$(ipvsadm -Ln --daemon)
+    case "$1" in
+    none) [ -z "$out" ] ;;
+    *) echo "$out" | grep -q "^$1 sync daemon" &&
+       [ "$(echo "$out" | grep -c 'sync daemon')" = 1 ] &&
+       { [ -z "${2:-}" ] || echo "$out" | grep -q "syncid=$2[,)]"; } ;;
+    esac
+}
+phase() {
+    end=$(($(date +%%s) + 20))
+    while ! only "$2" "${3:-}"; do
+        [ "$(date +%%s)" -lt $end ] || { echo "TIMEOUT-WAITING $1"; break; }; sleep 0.2
+    done
+    echo "=== DAEMONS $1"
+    ipvsadm -Ln --daemon
+    echo "=== END $1"
+}
+cat > $d/run.conf <<'CONF_EOF'
+%(conf_a)s
+CONF_EOF
+%(start)s
+phase master master 7
+echo 1 > $d/tf
+phase fault backup 7
+echo 0 > $d/tf
+phase remaster master 7
+cat > $d/run.conf <<'CONF_EOF'
+%(conf_b)s
+CONF_EOF
+%(reload)s
+phase reload master 9
+%(extra)s
+cat > $d/run.conf <<'CONF_EOF'
+%(conf_c)s
+CONF_EOF
+%(reload)s
+phase default master 51
+%(stop)s
+sleep 0.5
+phase stopped none
+echo "=== DAEMON-LOG"
+cat $d/log
+echo "=== END DAEMON-LOG"
+exit 0
+"""
+
+VIGILD_EXTRA = """%(build)s/vigilctl -s $d/ctl.sock vrrp maintenance VI_1
+phase maint backup 9
+%(build)s/vigilctl -s $d/ctl.sock vrrp release VI_1
+phase release master 9
+"""
+
+
+def boot(vm, commands, extra=""):
+    values = dict(commands)
+    values.update({"conf_a": CONF % {"sync": "VI_1 id 7"}, "conf_b": CONF % {"sync": "VI_1 id 9"},
+                   "conf_c": CONF % {"sync": "inst VI_1"}, "extra": extra})
+    res = vm.run(SCENARIO % values, timeout=300)
+    print("VM run took %.1fs" % res.seconds)
+    for phase, text in sections(res.output, "DAEMONS").items():
+        print("sync daemons %s: %s" % (phase, text.strip() or "none"))
+    assert res.returncode == 0, res.output
+    return res.output
+
+
+@pytest.fixture(scope="module")
+def keepalived_run(vm):
+    return boot(vm, KEEPALIVED)
+
+
+@pytest.fixture(scope="module")
+def vigild_run(vm, build_dir):
+    return boot(vm, vigild_commands(build_dir), VIGILD_EXTRA % {"build": build_dir})
+
+
+def daemons_of(text):
+    """[(role, syncid)] of `ipvsadm -Ln --daemon`."""
+    return re.findall(r"^(master|backup) sync daemon \(mcast=veth0, syncid=(\d+)", text, re.M)
+
+
+WANT = {
+    "master": [("master", "7")],
+    "fault": [("backup", "7")],
+    "remaster": [("master", "7")],
+    "reload": [("master", "9")],
+    "default": [("master", "51")],
+    "stopped": [],
+}
+WANT_VIGILD = dict(WANT, maint=[("backup", "9")], release=[("master", "9")])
+
+
+def check_run(output, want):
+    daemons = sections(output, "DAEMONS")
+    got = {phase: daemons_of(text) for phase, text in daemons.items()}
+    assert got == want, output
+    assert "TIMEOUT-WAITING" not in output, output
+    assert_clean_exit(output)
+
+
+def test_keepalived_sync_daemon_follows_instance(keepalived_run):
+    check_run(keepalived_run, WANT)
+
+
+def test_vigild_sync_daemon_follows_instance(vigild_run):
+    check_run(vigild_run, WANT_VIGILD)
+    log = output_log(vigild_run)
+    # The checker leaves the daemons to the VRRP worker: no warning, and
+    # the worker's log names the instance it follows.
+    assert "not supported yet" not in log, log
+    assert "following VI_1" in log, log
+
+
+def output_log(output):
+    m = re.search(r"^=== DAEMON-LOG\n(.*?)^=== END DAEMON-LOG", output, re.M | re.S)
+    return m.group(1) if m else ""
+
+
+def test_vigild_t_rejects_unknown_instance(build_dir):
+    """No VM needed: the configuration check names the line."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bad.conf")
+        host_conf = CONF.replace("veth0", "lo") % {"sync": "VI_1 id 7"}   # lo exists here
+        with open(path, "w") as f:
+            f.write(host_conf.replace("lo VI_1", "lo VI_9"))
+        res = subprocess.run([os.path.join(build_dir, "vigild"), "-t", "-f", path],
+                             capture_output=True, text=True, timeout=30)
+        assert res.returncode != 0, res
+        assert "%s:3: error: lvs_sync_daemon: no vrrp_instance 'VI_9'" % path in res.stderr, res
+        with open(path, "w") as f:
+            f.write(host_conf)
+        res = subprocess.run([os.path.join(build_dir, "vigild"), "-t", "-f", path],
+                             capture_output=True, text=True, timeout=30)
+        assert res.returncode == 0, res
+        assert "error" not in res.stderr, res
