@@ -9,6 +9,7 @@
  * answers check_ipvs_installed() and the counters. */
 #include "config.h"
 #include "checker/check_ipvs.h"
+#include "vrrp/vrrp_lvs_sync.h"
 #include "daemon/global_conf.h"
 #include "log.h"
 #include "xalloc.h"
@@ -51,23 +52,6 @@ static void apply_timeouts(struct check_ipvs *ci, const struct global_config *g)
 		log_error("lvs_timeouts: the kernel refused them: %s", strerror(-rc));
 }
 
-static void sync_daemon_fill(const struct global_lvs_sync_daemon *c, enum lvs_sync_state state,
-			     struct lvs_sync_daemon *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->state = state;
-	snprintf(d->ifname, sizeof(d->ifname), "%s", c->ifname);
-	d->syncid = c->has_sync_id ? c->sync_id : 0;
-	d->sync_maxlen = (uint16_t)c->maxlen;
-	d->mcast_port = c->port;
-	d->mcast_ttl = (uint8_t)c->ttl;
-	d->mcast_family = c->group.family ? c->group.family : AF_UNSPEC;
-	if (c->group.family == AF_INET)
-		d->mcast_group.v4 = c->group.u.v4;
-	else if (c->group.family == AF_INET6)
-		d->mcast_group.v6 = c->group.u.v6;
-}
-
 static void sync_daemons_stop(struct check_ipvs *ci)
 {
 	if (!ci->sync_daemons)
@@ -84,7 +68,7 @@ static void sync_daemons_start(struct check_ipvs *ci, const struct global_lvs_sy
 	int rc;
 
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
-		sync_daemon_fill(c, states[i], &d);
+		vrrp_lvs_sync_daemon_fill(c, states[i], 0, &d);
 		rc = lvs_sync_daemon_start(ci->lvs, &d);
 		if (rc < 0 && rc != -EEXIST)
 			log_error("lvs_sync_daemon: cannot start the %s daemon on %s: %s",
@@ -95,7 +79,7 @@ static void sync_daemons_start(struct check_ipvs *ci, const struct global_lvs_sy
 				 states[i] == LVS_SYNC_MASTER ? "master" : "backup", c->ifname,
 				 d.syncid);
 	}
-	sync_daemon_fill(c, LVS_SYNC_MASTER, &ci->sync_applied);
+	vrrp_lvs_sync_daemon_fill(c, LVS_SYNC_MASTER, 0, &ci->sync_applied);
 	ci->sync_daemons = true;
 }
 
@@ -109,7 +93,7 @@ static void apply_sync_daemon(struct check_ipvs *ci, const struct global_config 
 	struct lvs_sync_daemon want;
 
 	if (c->ifname && !c->vrrp_instance && ci->sync_daemons) {
-		sync_daemon_fill(c, LVS_SYNC_MASTER, &want);
+		vrrp_lvs_sync_daemon_fill(c, LVS_SYNC_MASTER, 0, &want);
 		if (memcmp(&want, &ci->sync_applied, sizeof(want)) == 0)
 			return;
 	}

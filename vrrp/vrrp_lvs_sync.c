@@ -32,15 +32,13 @@ static const char *role_name(enum lvs_sync_state role)
 	return role == LVS_SYNC_MASTER ? "master" : "backup";
 }
 
-/* The daemon `conf` describes in `role`; the sync id defaults to the VRID
- * of the instance followed. */
-static void daemon_fill(const struct global_lvs_sync_daemon *c, enum lvs_sync_state role,
-			uint8_t vrid, struct lvs_sync_daemon *d)
+void vrrp_lvs_sync_daemon_fill(const struct global_lvs_sync_daemon *c, enum lvs_sync_state role,
+			       uint32_t default_syncid, struct lvs_sync_daemon *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->state = role;
 	snprintf(d->ifname, sizeof(d->ifname), "%s", c->ifname);
-	d->syncid = c->has_sync_id ? c->sync_id : vrid;
+	d->syncid = c->has_sync_id ? c->sync_id : default_syncid;
 	d->sync_maxlen = (uint16_t)c->maxlen;
 	d->mcast_port = c->port;
 	d->mcast_ttl = (uint8_t)c->ttl;
@@ -76,7 +74,7 @@ static void daemon_set(enum lvs_sync_state role, uint8_t vrid)
 
 	if (!follow.lvs)
 		return;
-	daemon_fill(&follow.conf, role, vrid, &want);
+	vrrp_lvs_sync_daemon_fill(&follow.conf, role, vrid, &want);
 	if (follow.started && memcmp(&want, &follow.running, sizeof(want)) == 0)
 		return;
 	daemon_stop();

@@ -15,8 +15,17 @@
 #include "xalloc.h"
 #include "vrrp/vrrp_fsm.h"
 
+#include "lvs/lvs.h"
+
 struct global_config;
+struct global_lvs_sync_daemon;
 struct vrrp_instance;
+
+/* The kernel daemon lvs_sync_daemon `c` describes in `role`; the sync id
+ * is `default_syncid` when the line gives none (the followed instance's
+ * VRID; 0 when no instance is named).  Also used by checker/check_ipvs.c. */
+void vrrp_lvs_sync_daemon_fill(const struct global_lvs_sync_daemon *c, enum lvs_sync_state role,
+			       uint32_t default_syncid, struct lvs_sync_daemon *d);
 
 /* At worker start and after every reload, once the instances are in
  * place: takes the settings of `g` (stopping the daemons if they changed
