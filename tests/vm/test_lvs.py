@@ -133,6 +133,12 @@ ipvsadm -a -t 10.0.0.100:80 -r 10.0.0.2:80 -m -w 1
 ipvsadm -A -t 10.0.0.200:80 -s wlc
 ipvsadm -a -t 10.0.0.200:80 -r 10.0.0.9:80 -g -w 4
 python3 -c 'import socket; s = socket.socket(); s.settimeout(0.5); s.connect_ex(("10.0.0.100", 80))'
+# The kernel publishes traffic counters from its estimator, every 2 s: wait
+# for the connection to show before taking the "before" picture.
+for i in $(seq 50); do
+    ipvsadm -Ln --stats --exact | awk '$2 == "10.0.0.100:80" && $3 > 0 { f = 1 } END { exit !f }' && break
+    sleep 0.1
+done
 show pre
 step adopt $T sync w1.json
 show adopt
