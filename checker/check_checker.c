@@ -16,9 +16,33 @@
 
 static void checker_fire(uv_timer_t *t);
 
-static void checker_arm(struct check_checker *c, uint64_t delay_us)
+static uint64_t mono_now_us(void)
 {
-	uv_timer_start(&c->timer, checker_fire, (delay_us + 999) / 1000, 0);
+	return uv_hrtime() / 1000;
+}
+
+/* Sets the timer for monotonic time `due_us`.  libuv counts timers in ms
+ * from the loop's cached time, which is as old as the current loop pass:
+ * a relative delay from there would put every checker handled in one
+ * pass on the same millisecond, late by however long the pass took.  So
+ * the timeout is the due time's millisecond (rounded up: never early)
+ * less the loop's time. */
+static void checker_arm_at(struct check_checker *c, uint64_t due_us)
+{
+	uint64_t due_ms = (due_us + 999) / 1000, loop_ms = uv_now(c->rs->vs->rt->loop);
+
+	c->due_us = due_us;
+	uv_timer_start(&c->timer, checker_fire, due_ms > loop_ms ? due_ms - loop_ms : 0, 0);
+}
+
+/* The next attempt after one that was due at c->due_us, started at
+ * `started_us` and has just ended. */
+static void checker_arm_next(struct check_checker *c, uint64_t started_us, uint64_t delay_us)
+{
+	uint64_t now = mono_now_us();
+
+	checker_arm_at(c, check_sched_next_due_us(c->due_us, started_us ? started_us : now, now,
+						  delay_us));
 }
 
 /* "10.0.1.2:80 in 10.0.0.10:80": a real server may serve several virtual
@@ -59,6 +83,19 @@ static void checker_log_failure(const struct check_checker *c, const struct chec
 			  check_outcome_name(r->outcome), r->text);
 }
 
+/* vigil could not make an attempt (out of descriptors or memory): the
+ * operator must act (raise the open file limit), and with thousands of
+ * checkers failing at once, one line a few times a minute says it. */
+static void checker_log_shortage(const struct check_checker *c, const struct check_result *r)
+{
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(60000, 3);
+	char name[272];
+
+	checker_label(c, name, sizeof(name));
+	log_ratelimited(&rl, LOG_WARNING, "%s %s: check not made, state kept: %s",
+			check_type_names[c->cfg->type], name, r->text);
+}
+
 static uint64_t wall_now_us(void)
 {
 	struct timespec ts;
@@ -77,11 +114,25 @@ static void checker_done(struct check_attempt *a, const struct check_result *r)
 	change = check_sched_result(&c->sched, r, wall_now_us(), &next_us);
 	if (change != CHECK_SCHED_SAME)
 		checker_log_change(c, change);
+	else if (r->no_verdict)
+		checker_log_shortage(c, r);
 	else if (r->outcome != CHECK_OK)
 		checker_log_failure(c, r);
-	checker_arm(c, next_us);
+	if (check_sched_retrying(&c->sched))
+		checker_arm_at(c, mono_now_us() + next_us);
+	else
+		checker_arm_next(c, a->started_us, next_us);
 	if (check_rs_update(c->rs, false))
 		check_runtime_changed(c->rs->vs->rt);
+}
+
+/* A probe saw what it checks change (FILE_CHECK's file): check now. */
+static void checker_wake(struct check_attempt *a)
+{
+	struct check_checker *c = a->data;
+
+	if (!c->running)
+		checker_arm_at(c, mono_now_us());   /* the timetable restarts from now */
 }
 
 static void checker_attempt_prepare(struct check_checker *c)
@@ -93,6 +144,7 @@ static void checker_attempt_prepare(struct check_checker *c)
 
 	check_attempt_init(&c->attempt, rt->loop, rt->cfg, rs->vs->cfg, rs->cfg, c->cfg, &c->eff);
 	c->attempt.done = checker_done;
+	c->attempt.wake = checker_wake;
 	c->attempt.data = c;
 	c->attempt.scripts = rt->scripts;
 	if (c->cfg->type == CHECK_TYPE_MISC && c->cfg->misc.path
@@ -112,7 +164,7 @@ static void checker_fire(uv_timer_t *t)
 
 	c->suspended = check_vs_is_suspended(c->rs->vs);
 	if (c->suspended) {
-		checker_arm(c, c->sched.p.delay_loop_us);
+		checker_arm_next(c, mono_now_us(), c->sched.p.delay_loop_us);
 		return;
 	}
 	checker_attempt_prepare(c);
@@ -121,6 +173,8 @@ static void checker_fire(uv_timer_t *t)
 		c->running = true;
 		return;
 	}
+	r.detail = -rc;
+	r.no_verdict = check_errno_is_shortage(rc);
 	snprintf(r.text, sizeof(r.text), "could not start the check: %s", strerror(-rc));
 	checker_done(&c->attempt, &r);
 }
@@ -143,6 +197,7 @@ static void checker_closed(uv_handle_t *h)
 void check_checker_destroy(struct check_checker *c)
 {
 	checker_stop_attempt(c);
+	check_probe_forget(&c->attempt);
 	uv_close((uv_handle_t *)&c->timer, checker_closed);
 }
 
@@ -188,6 +243,28 @@ json_object *check_checker_conf_json(const struct check_rs *rs)
 	return cs;
 }
 
+/* FNV-1a, 64 bits, from `basis`. */
+static uint64_t fnv1a64(const char *s, uint64_t basis)
+{
+	uint64_t h = basis;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A checker's signature is kept for its whole life, once per checker, so
+ * it is a digest of its configuration's JSON (two 64-bit FNV-1a hashes
+ * from different bases, 33 bytes as hex) rather than the JSON itself
+ * (250-500 bytes).  Not a cryptographic hash: the input is the operator's
+ * own configuration, and OpenSSL stays out of a worker with no HTTPS. */
+static char *signature_digest(const char *json)
+{
+	return xasprintf("%016llx%016llx",
+			 (unsigned long long)fnv1a64(json, 0xcbf29ce484222325ULL),
+			 (unsigned long long)fnv1a64(json, 0x84222325cbf29ce4ULL));
+}
+
 char *check_checker_signature(const struct check_rs *rs, json_object *checkers, size_t i)
 {
 	const struct check_checker_config *cc = rs->cfg->checkers.items[i];
@@ -199,7 +276,8 @@ char *check_checker_signature(const struct check_rs *rs, json_object *checkers, 
 	if (cc->type == CHECK_TYPE_SSL_GET
 	    && json_object_object_get_ex(check_runtime_conf_json(rs->vs->rt), "ssl", &ssl))
 		json_object_object_add(copy, "ssl", json_object_get(ssl));
-	sig = xstrdup(copy ? json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN) : "");
+	sig = signature_digest(copy ? json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN)
+			       : "");
 	json_object_put(copy);
 	return sig;
 }
@@ -226,7 +304,7 @@ void check_checker_start(struct check_checker *c)
 	uint64_t delay = check_sched_first_delay_us(&c->sched.p,
 						    check_runtime_random(c->rs->vs->rt));
 
-	uv_timer_start(&c->timer, checker_fire, (delay + 999) / 1000, 0);
+	checker_arm_at(c, mono_now_us() + delay);
 }
 
 /* A kept checker points into the new configuration; an attempt in flight
@@ -239,6 +317,6 @@ void check_checker_adopt(struct check_checker *c, struct check_rs *rs,
 	check_checker_effective(rs->vs->cfg, rs->cfg, cc, &c->eff);
 	if (c->running) {
 		checker_stop_attempt(c);
-		uv_timer_start(&c->timer, checker_fire, 0, 0);
+		checker_arm_at(c, mono_now_us());
 	}
 }

@@ -14,6 +14,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+/* Idle easy handles kept per multi handle.  Enough for the transfers a
+ * busy checker has in flight at once; beyond it a handle is freed, so a
+ * burst does not pin its peak memory for good. */
+#define CHECK_CURL_POOL_MAX 32
+
 struct check_curl_multi {
 	struct check_curl_multi *next;   /* the list of loops with a multi handle */
 	uv_loop_t *loop;
@@ -21,6 +26,9 @@ struct check_curl_multi {
 	uv_timer_t timer;
 	unsigned transfers;              /* easy handles added and not yet removed */
 	unsigned dispatching;            /* inside check_curl_dispatch: do not free */
+	unsigned holds;                  /* check_curl_hold() calls not yet released */
+	unsigned pooled;
+	CURL *pool[CHECK_CURL_POOL_MAX];
 };
 
 /* One watched socket. */
@@ -55,12 +63,14 @@ static void check_curl_teardown(struct check_curl_multi *m)
 		pp = &(*pp)->next;
 	*pp = m->next;
 	curl_multi_cleanup(m->multi);   /* may still call the socket callback */
+	while (m->pooled)
+		curl_easy_cleanup(m->pool[--m->pooled]);
 	uv_close((uv_handle_t *)&m->timer, check_curl_closed_free);
 }
 
 static void check_curl_maybe_teardown(struct check_curl_multi *m)
 {
-	if (m->transfers == 0 && m->dispatching == 0)
+	if (m->transfers == 0 && m->dispatching == 0 && m->holds == 0)
 		check_curl_teardown(m);
 }
 
@@ -236,4 +246,54 @@ unsigned check_curl_running(uv_loop_t *loop)
 	struct check_curl_multi *m = check_curl_find(loop);
 
 	return m ? m->transfers : 0;
+}
+
+int check_curl_hold(uv_loop_t *loop)
+{
+	struct check_curl_multi *m = check_curl_find(loop);
+
+	if (!m && !(m = check_curl_multi_new(loop)))
+		return -ENOMEM;
+	m->holds++;
+	return 0;
+}
+
+void check_curl_release(uv_loop_t *loop)
+{
+	struct check_curl_multi *m = check_curl_find(loop);
+
+	if (!m || m->holds == 0)
+		return;
+	m->holds--;
+	check_curl_maybe_teardown(m);
+}
+
+bool check_curl_active(uv_loop_t *loop)
+{
+	return check_curl_find(loop) != NULL;
+}
+
+CURL *check_curl_easy_get(uv_loop_t *loop)
+{
+	struct check_curl_multi *m = check_curl_find(loop);
+
+	if (m && m->pooled)
+		return m->pool[--m->pooled];
+	return curl_easy_init();
+}
+
+void check_curl_easy_put(uv_loop_t *loop, CURL *easy)
+{
+	struct check_curl_multi *m = check_curl_find(loop);
+
+	if (!easy)
+		return;
+	if (!m || m->pooled == CHECK_CURL_POOL_MAX) {
+		curl_easy_cleanup(easy);
+		return;
+	}
+	/* back to the defaults: nothing of the last check's settings
+	 * (URL, TLS files, callbacks and their data) may leak into the next */
+	curl_easy_reset(easy);
+	m->pool[m->pooled++] = easy;
 }

@@ -3,9 +3,14 @@
  * attempt passes when each answer passes check_http_verify(), and the
  * first that does not ends it, named in the result text.
  *
- * Each url gets a fresh easy handle and a fresh connection (no reuse
- * across urls or attempts: a check proves the server still accepts
- * connections), redirects are never followed (a 301 is a status like any
+ * Each url gets a fresh connection (no reuse across urls or attempts: a
+ * check proves the server still accepts connections; FRESH_CONNECT and
+ * FORBID_REUSE) on an easy handle from check_curl's pool, reset and given
+ * every option again, TLS settings included, so nothing of another
+ * checker's settings carries over.  No CURLSH: targets are addresses
+ * (nothing to resolve), and a shared TLS session cache would let SSL_GET
+ * resume sessions instead of proving a full handshake still works.
+ * Redirects are never followed (a 301 is a status like any
  * other), and connect_timeout bounds the whole attempt: each url gets
  * what is left of it.  The socket gets bind_if, fwmark and the source
  * address from check_attempt_prepare_socket(), as every probe's does.
@@ -32,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CHECK_HTTP_BUFFER_SIZE 4096L
+
 struct check_http {
 	struct check_attempt *attempt;   /* NULL once finished or cancelled */
 	bool ssl;
@@ -44,7 +51,8 @@ struct check_http {
 	struct check_http_regex *regex;
 	struct curl_slist *headers, *connect_to;
 	char *location;                  /* the URL given to curl */
-	int socket_error;                /* from the socket setup callback: errno */
+	int socket_error;                /* from the socket callbacks: errno */
+	const char *socket_what;         /* which of them failed */
 	bool body_error;                 /* the body could not be stored */
 	char errbuf[CURL_ERROR_SIZE];
 	/* a result waiting for the defer timer */
@@ -74,8 +82,7 @@ static const char *check_http_path(const struct check_url_config *u)
 static void check_http_url_reset(struct check_http *h)
 {
 	check_curl_stop(&h->xfer);
-	if (h->xfer.easy)
-		curl_easy_cleanup(h->xfer.easy);
+	check_curl_easy_put(h->attempt->loop, h->xfer.easy);
 	h->xfer.easy = NULL;
 	curl_slist_free_all(h->headers);
 	curl_slist_free_all(h->connect_to);
@@ -86,6 +93,7 @@ static void check_http_url_reset(struct check_http *h)
 	free(h->location);
 	h->location = NULL;
 	h->socket_error = 0;
+	h->socket_what = NULL;
 	h->body_error = false;
 	h->errbuf[0] = '\0';
 }
@@ -159,9 +167,29 @@ static int check_http_on_socket(void *userp, curl_socket_t fd, curlsocktype purp
 	err = check_attempt_prepare_socket(h->attempt, fd);
 	if (err < 0) {
 		h->socket_error = -err;
+		h->socket_what = "socket setup";
 		return CURL_SOCKOPT_ERROR;
 	}
 	return CURL_SOCKOPT_OK;
+}
+
+/* curl's own socket() failing leaves it no errno to report ("Couldn't
+ * connect to server"), which would blame the server for vigil running
+ * out of descriptors; made here, the errno is kept for the result. */
+static curl_socket_t check_http_open_socket(void *userp, curlsocktype purpose,
+					    struct curl_sockaddr *address)
+{
+	struct check_http *h = userp;
+	int fd;
+
+	(void)purpose;
+	fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+	if (fd < 0) {
+		h->socket_error = errno;
+		h->socket_what = "socket";
+		return CURL_SOCKET_BAD;
+	}
+	return fd;
 }
 
 
@@ -286,8 +314,17 @@ static void check_http_options(struct check_http *h, CURL *e, long left_ms, bool
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, left_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, left_ms);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
+	/* health pages are small and the body is kept by check_http_body:
+	 * 4 KiB instead of curl's 16 KiB per transfer in flight and per
+	 * pooled handle */
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, CHECK_HTTP_BUFFER_SIZE);
+	/* one small request per connection goes out at once with Nagle on
+	 * too; leaving it spares a setsockopt per check */
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, check_http_on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, check_http_open_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, h);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, check_http_on_socket);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, h);
 	if (h->headers)
@@ -324,7 +361,7 @@ static bool check_http_fetch(struct check_http *h)
 		rc = check_http_locate(h, u, sni);
 	if (rc == 0)
 		rc = check_http_headers(h, vhost);
-	if (rc == 0 && !(h->xfer.easy = curl_easy_init()))
+	if (rc == 0 && !(h->xfer.easy = check_curl_easy_get(h->attempt->loop)))
 		rc = -ENOMEM;
 	if (rc == 0) {
 		check_http_options(h, h->xfer.easy, (long)((h->deadline_us - now + 999) / 1000),
@@ -363,7 +400,8 @@ static enum check_outcome check_http_socket_failure(struct check_http *h, CURLco
 
 	if (h->socket_error) {
 		*detail = h->socket_error;
-		snprintf(why, len, "socket setup: %s", strerror(h->socket_error));
+		snprintf(why, len, "%s: %s", h->socket_what ? h->socket_what : "socket",
+			 strerror(h->socket_error));
 		return check_outcome_from_errno(h->socket_error);
 	}
 	curl_easy_getinfo(h->xfer.easy, CURLINFO_OS_ERRNO, &os_errno);

@@ -83,24 +83,43 @@ static void sync_daemons_start(struct check_ipvs *ci, const struct global_lvs_sy
 	ci->sync_daemons = true;
 }
 
+/* The line gained an instance: the VRRP process owns the daemons now and
+ * stops what the kernel runs before it starts its own, whenever its reload
+ * comes; stopping ours here could stop the daemon it has just started. */
+static void sync_daemons_hand_over(struct check_ipvs *ci)
+{
+	if (!ci->sync_daemons)
+		return;
+	log_info("lvs_sync_daemon: the daemons on %s are the VRRP process's from now on",
+		 ci->sync_applied.ifname);
+	ci->sync_daemons = false;
+}
+
 /* Without a vrrp_instance both daemons run for as long as vigil does.  With
  * one, which daemon runs follows that instance's state, which only the VRRP
  * process knows: it runs them (vrrp/vrrp_lvs_sync.c) and we start none.  A
- * reload that keeps the settings leaves them running. */
+ * reload that keeps the settings leaves them running; one that gives us
+ * the daemons first stops what the VRRP process may have left (see
+ * vrrp_lvs_sync.h: who owns them). */
 static void apply_sync_daemon(struct check_ipvs *ci, const struct global_config *g)
 {
 	const struct global_lvs_sync_daemon *c = &g->lvs_sync_daemon;
 	struct lvs_sync_daemon want;
 
-	if (c->ifname && !c->vrrp_instance && ci->sync_daemons) {
+	if (c->ifname && c->vrrp_instance) {
+		sync_daemons_hand_over(ci);
+		return;
+	}
+	if (c->ifname && ci->sync_daemons) {
 		vrrp_lvs_sync_daemon_fill(c, LVS_SYNC_MASTER, 0, &want);
 		if (memcmp(&want, &ci->sync_applied, sizeof(want)) == 0)
 			return;
 	}
+	if (!ci->sync_daemons && c->ifname)
+		vrrp_lvs_sync_take_over(ci->lvs, c->ifname);
 	sync_daemons_stop(ci);
-	if (!c->ifname || c->vrrp_instance)
-		return;
-	sync_daemons_start(ci, c);
+	if (c->ifname)
+		sync_daemons_start(ci, c);
 }
 
 /* ---- syncing ---- */
@@ -313,6 +332,14 @@ static void release_table(struct check_ipvs *ci, const struct vigil_config *cfg)
 		remove_owned(ci, &ci->pending);
 }
 
+/* -I is a property of the process, known before any check_ipvs exists. */
+static bool keep_table_at_stop;
+
+void check_ipvs_keep_at_stop(bool keep)
+{
+	keep_table_at_stop = keep;
+}
+
 /* ci itself goes when the loop runs the timer's close callback (the
  * worker runs its loop until every handle is closed). */
 static void close_cb(uv_handle_t *h)
@@ -325,7 +352,11 @@ void check_ipvs_close(struct check_ipvs *ci, const struct vigil_config *cfg)
 	if (!ci)
 		return;
 	if (ci->lvs) {
-		release_table(ci, cfg);
+		if (keep_table_at_stop)
+			log_info("IPVS: -I/--dont-release-ipvs: leaving the virtual servers "
+				 "in the kernel");
+		else
+			release_table(ci, cfg);
 		sync_daemons_stop(ci);
 		lvs_close(ci->lvs);
 	}

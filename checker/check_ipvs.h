@@ -69,7 +69,12 @@ int check_ipvs_refresh(struct check_ipvs *ci);
 void check_ipvs_reconfigure(struct check_ipvs *ci, const struct vigil_config *cfg);
 
 /* Stop: removes the services vigil wanted (unless the configuration keeps
- * them: keepalived's lvs_flush_onstop semantics), then frees ci. */
+ * them: keepalived's lvs_flush_onstop semantics), then frees ci.  With
+ * check_ipvs_keep_at_stop(true) (vigild -I) the table is left as it is,
+ * lvs_flush_on_stop included, so traffic keeps flowing across a restart;
+ * the sync daemons this process started still stop. */
 void check_ipvs_close(struct check_ipvs *ci, const struct vigil_config *cfg);
+/* Process-wide: whether check_ipvs_close leaves the table (default false). */
+void check_ipvs_keep_at_stop(bool keep);
 
 #endif

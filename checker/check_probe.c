@@ -85,6 +85,13 @@ void check_probe_cancel(struct check_attempt *attempt)
 		ops->cancel(attempt);
 }
 
+void check_probe_forget(struct check_attempt *attempt)
+{
+	for (unsigned t = 0; t < CHECK_TYPE_COUNT; t++)
+		if (check_probe_table[t] && check_probe_table[t]->forget)
+			check_probe_table[t]->forget(attempt);
+}
+
 void check_attempt_finish(struct check_attempt *attempt, enum check_outcome outcome, int detail,
 			  int32_t weight, const char *fmt, ...)
 {
@@ -97,10 +104,18 @@ void check_attempt_finish(struct check_attempt *attempt, enum check_outcome outc
 	va_list ap;
 
 	r.latency_us = now > attempt->started_us ? now - attempt->started_us : 0;
+	r.no_verdict = outcome == CHECK_FAIL_INTERNAL && check_errno_is_shortage(detail);
 	va_start(ap, fmt);
 	vsnprintf(r.text, sizeof(r.text), fmt, ap);
 	va_end(ap);
 	attempt->done(attempt, &r);
+}
+
+bool check_errno_is_shortage(int err)
+{
+	if (err < 0)
+		err = -err;
+	return err == EMFILE || err == ENFILE || err == ENOMEM || err == ENOBUFS;
 }
 
 enum check_outcome check_outcome_from_errno(int err)

@@ -62,6 +62,10 @@ struct check_result {
 	 * asks for; -1 when it does not set one. */
 	int32_t weight;
 	uint64_t latency_us;            /* start to result */
+	/* vigil could not make the attempt for want of its own resources
+	 * (descriptors, memory): CHECK_FAIL_INTERNAL that says nothing about
+	 * the server, so it must not take the server down (check_sched). */
+	bool no_verdict;
 };
 
 struct check_attempt;
@@ -91,6 +95,10 @@ struct check_attempt {
 	 * (check_attempt_init looks it up), or NULL. */
 	const struct vrrp_track_file_config *track_file;
 	check_attempt_done_cb *done;
+	/* Optional, set by the scheduler: a probe that watches what it checks
+	 * (FILE_CHECK) calls it between attempts, when it sees a change, to
+	 * ask for an attempt now rather than after delay_loop. */
+	void (*wake)(struct check_attempt *attempt);
 	void *data;                               /* the scheduler's */
 	void *probe;                              /* the probe's own state */
 	uint64_t started_us;                      /* set by check_probe_start */
@@ -101,6 +109,9 @@ struct check_probe_ops {
 	enum check_type type;
 	int (*start)(struct check_attempt *attempt);
 	void (*cancel)(struct check_attempt *attempt);
+	/* Optional: drops what the probe keeps for this attempt between
+	 * attempts (FILE_CHECK's file watch); must not read attempt->cfg. */
+	void (*forget)(struct check_attempt *attempt);
 };
 
 /* The implementations, one per file (check_tcp.c, check_http.c, ...). */
@@ -124,8 +135,16 @@ void check_attempt_init(struct check_attempt *a, uv_loop_t *loop, const struct v
 /* Dispatch by attempt->cfg->type; sets started_us. */
 int check_probe_start(struct check_attempt *attempt);
 void check_probe_cancel(struct check_attempt *attempt);
+/* The attempt's owner goes away: every probe type forgets it (it may never
+ * have started, or its configuration may be gone already). */
+void check_probe_forget(struct check_attempt *attempt);
 
-/* For probes: fills a result and calls done (sets latency_us). */
+/* Whether an errno (positive, or libuv's negative) says vigil itself ran
+ * short: EMFILE, ENFILE, ENOMEM, ENOBUFS. */
+bool check_errno_is_shortage(int err);
+
+/* For probes: fills a result and calls done (sets latency_us; sets
+ * no_verdict for CHECK_FAIL_INTERNAL with a shortage errno as detail). */
 void check_attempt_finish(struct check_attempt *attempt, enum check_outcome outcome, int detail,
 			  int32_t weight, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));

@@ -3,12 +3,14 @@
  * runner of every notify and quorum script. */
 #include "config.h"
 #include "checker/check_runtime_private.h"
+#include "checker/check_event.h"
 
 #include "daemon/global_conf.h"
 #include "json_util.h"
 #include "log.h"
 #include "script_check.h"
 #include "smtp_alert.h"
+#include "checker/check_snmp_view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +185,7 @@ static int64_t rs_weight_now(const struct check_rs *rs)
 
 	for (size_t i = 0; i < rs->checkers.count; i++)
 		asked[i] = ((const struct check_checker *)rs->checkers.items[i])->sched.weight;
-	w = check_rs_dynamic_weight(rs->cfg->weight, asked, rs->checkers.count);
+	w = check_rs_dynamic_weight(check_rs_base_weight(rs), asked, rs->checkers.count);
 	free(asked);
 	return w;
 }
@@ -200,14 +202,17 @@ static bool rs_up_now(const struct check_rs *rs)
 	return all;
 }
 
-/* smtp_alert: a real server's own setting, else on (keepalived's default
- * for real servers); no_checker_emails turns these mails off. */
+/* smtp_alert: a real server's own setting, else global smtp_alert_checker
+ * or smtp_alert, else on (keepalived's default for real servers);
+ * no_checker_emails turns these mails off. */
 static void rs_mail(const struct check_rs *rs, const char *name, bool up)
 {
 	const struct global_config *g = rs->vs->rt->cfg->global;
+	bool want = rs->cfg->smtp_alert_set ? rs->cfg->smtp_alert
+					    : global_smtp_alert_default(g, GLOBAL_SMTP_CHECKER, true);
 	char vs_name[160];
 
-	if (g->no_checker_emails || (rs->cfg->smtp_alert_set && !rs->cfg->smtp_alert))
+	if (g->no_checker_emails || !want)
 		return;
 	check_vs_name(rs->vs, vs_name, sizeof(vs_name));
 	smtp_alert_real_server(name, vs_name, up);
@@ -231,6 +236,8 @@ bool check_rs_update(struct check_rs *rs, bool quiet)
 		check_runtime_run_script(rs->vs->rt, up ? rs->cfg->notify_up : rs->cfg->notify_down,
 					 what);
 		rs_mail(rs, name, up);
+		check_snmp_view_rs_changed(rs);
+		check_event_real_server(rs);
 	}
 	check_vs_update(rs->vs);
 	return true;

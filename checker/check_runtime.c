@@ -4,6 +4,7 @@
 #include "config.h"
 #include "checker/check_runtime_private.h"
 
+#include "checker/check_curl.h"
 #include "daemon/global_conf.h"
 #include "log.h"
 
@@ -190,6 +191,40 @@ void check_runtime_drain_poll(struct check_runtime *rt)
 
 /* ---- build and reload ---- */
 
+static bool uses_curl(const struct check_config *cc)
+{
+	for (size_t i = 0; cc && i < cc->virtual_servers.count; i++) {
+		const struct check_vs_config *vs = cc->virtual_servers.items[i];
+
+		for (size_t j = 0; j < vs->real_servers.count; j++) {
+			const struct check_rs_config *rs = vs->real_servers.items[j];
+
+			for (size_t k = 0; k < rs->checkers.count; k++) {
+				const struct check_checker_config *c = rs->checkers.items[k];
+
+				if (c->type == CHECK_TYPE_HTTP_GET || c->type == CHECK_TYPE_SSL_GET)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* HTTP_GET and SSL_GET checkers start transfers all the time: their
+ * loop keeps its curl multi handle and pool of easy handles between
+ * them (check_curl.h) for as long as the configuration has any. */
+static void curl_hold_update(struct check_runtime *rt, bool want)
+{
+	if (want == rt->curl_held)
+		return;
+	if (want)
+		rt->curl_held = check_curl_hold(rt->loop) == 0;
+	else {
+		check_curl_release(rt->loop);
+		rt->curl_held = false;
+	}
+}
+
 static void script_runner_start(struct check_runtime *rt)
 {
 	rt->scripts = script_runner_new(rt->loop, NULL);
@@ -213,6 +248,7 @@ struct check_runtime *check_runtime_new(uv_loop_t *loop, const struct vigil_conf
 	for (size_t i = 0; cfg->check && i < cfg->check->virtual_servers.count; i++)
 		ptr_array_push(&rt->vss, check_vs_new(rt, cfg->check->virtual_servers.items[i]));
 	conf_json_drop(rt);
+	curl_hold_update(rt, uses_curl(cfg->check));
 	check_runtime_changed(rt);
 	return rt;
 }
@@ -270,6 +306,7 @@ void check_runtime_reload(struct check_runtime *rt, const struct vigil_config *c
 			check_vs_destroy(old.items[i]);
 	ptr_array_free(&old, NULL);
 	conf_json_drop(rt);
+	curl_hold_update(rt, uses_curl(cfg->check));
 	check_runtime_changed(rt);
 }
 
@@ -301,6 +338,7 @@ void check_runtime_free(struct check_runtime *rt)
 	for (size_t i = 0; i < rt->vss.count; i++)
 		check_vs_destroy(rt->vss.items[i]);
 	ptr_array_free(&rt->vss, NULL);
+	curl_hold_update(rt, false);
 	check_ipvs_close(rt->ipvs, rt->cfg);
 	script_runner_close_after(rt->scripts, scripts_grace_us(rt->cfg->global));
 	check_runtime_forget_scripts(rt);

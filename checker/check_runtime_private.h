@@ -25,9 +25,10 @@ struct check_checker {
 	struct check_rs *rs;
 	const struct check_checker_config *cfg;
 	struct check_defaults eff;          /* check_checker_effective() */
-	char *signature;                    /* its configuration, for reload */
+	char *signature;                    /* its configuration's digest, for reload */
 	struct check_schedule sched;
 	uv_timer_t timer;
+	uint64_t due_us;                    /* when the timer's attempt is due (uv_hrtime, us) */
 	struct check_attempt attempt;
 	bool running;                       /* an attempt is in flight */
 	bool suspended;                     /* ha_suspend skipped the last round */
@@ -41,6 +42,8 @@ struct check_rs {
 	bool up;
 	int64_t weight;                     /* configured moved by dynamic checkers */
 	bool drained, drain_done;           /* the operator's drain */
+	bool has_operator_weight;           /* set at run time (check_rs_weight.c) */
+	uint32_t operator_weight;
 };
 
 struct check_vs {
@@ -68,6 +71,7 @@ struct check_runtime {
 	uv_timer_t table_timer;             /* builds the wanted table once per burst */
 	bool table_pending;
 	unsigned open_handles;              /* the two timers, while closing */
+	bool curl_held;                     /* check_curl_hold() for HTTP_GET/SSL_GET */
 	uint32_t rng;
 };
 
@@ -92,8 +96,8 @@ void check_checker_start(struct check_checker *c);         /* first attempt afte
 void check_checker_adopt(struct check_checker *c, struct check_rs *rs,
 			 const struct check_checker_config *cc);
 void check_checker_destroy(struct check_checker *c);          /* freed once its timer closed */
-/* The real server's "checkers" in the configuration dump, and checker i's
- * configuration from it as one string (no line numbers): equal strings
+/* The real server's "checkers" in the configuration dump, and a digest of
+ * checker i's configuration from it (no line numbers): equal strings
  * mean an unchanged checker. */
 json_object *check_checker_conf_json(const struct check_rs *rs);
 char *check_checker_signature(const struct check_rs *rs, json_object *checkers, size_t i);
@@ -136,5 +140,13 @@ void check_vs_omega(struct check_vs *vs);
 
 /* check_status.c */
 json_object *check_vs_status_json(struct check_vs *vs);
+
+/* check_rs_weight.c: the operator's weight (SNMP realServerWeight) */
+/* The weight dynamic checkers move: the operator's, else the configured. */
+uint32_t check_rs_base_weight(const struct check_rs *rs);
+/* Takes effect at once (IPVS, quorum); a reload restores the configured. */
+void check_rs_set_weight(struct check_rs *rs, uint32_t weight);
+/* Before a reload: every real server back to its configured weight. */
+void check_runtime_forget_weights(struct check_runtime *rt);
 
 #endif

@@ -44,6 +44,23 @@ uint64_t check_sched_first_delay_us(const struct check_sched_params *p, uint32_t
 	return (uint64_t)(((unsigned __int128)p->warmup_us * random) >> 32);
 }
 
+uint64_t check_sched_next_due_us(uint64_t due_us, uint64_t started_us, uint64_t ended_us,
+				 uint64_t delay_us)
+{
+	uint64_t next = due_us + delay_us;
+
+	if (ended_us >= next)
+		return ended_us + delay_us;
+	if (started_us > due_us + delay_us / 2)
+		return started_us + delay_us;
+	return next;
+}
+
+bool check_sched_retrying(const struct check_schedule *s)
+{
+	return s->successes != 0 || s->failures != 0;
+}
+
 static void remember(struct check_sched_last *l, const struct check_result *r, uint64_t wall_us)
 {
 	l->valid = true;
@@ -78,6 +95,9 @@ enum check_sched_change check_sched_result(struct check_schedule *s, const struc
 	if (r->weight >= 0)
 		s->weight = r->weight;
 	*next_us = s->p.delay_loop_us;
+	/* vigil's own shortage is no evidence either way: counts unchanged */
+	if (r->no_verdict)
+		return CHECK_SCHED_SAME;
 	if (ok == s->up) {
 		s->successes = s->failures = 0;
 		return CHECK_SCHED_SAME;

@@ -6,11 +6,16 @@
  *    defaults to delay_loop, so thousands of checks do not fire together;
  *    warmup 0 starts at once);
  *  - a result that agrees with the state (success while up, failure while
- *    down) resets the counts; the next attempt comes after delay_loop;
+ *    down) resets the counts; the next attempt comes delay_loop after the
+ *    previous one was due (check_sched_next_due_us);
  *  - a result that disagrees is counted; `rise` consecutive successes make
  *    a down checker up, `fall` consecutive failures make an up checker down
  *    (keepalived's `retry N` is fall N + 1).  Until the count is reached the
- *    next attempt comes sooner, after delay_before_retry;
+ *    next attempt comes sooner, delay_before_retry after the attempt ended
+ *    (check_sched_retrying);
+ *  - a result with no_verdict (vigil itself was out of descriptors or
+ *    memory) changes neither state nor counts; the next attempt comes
+ *    after delay_loop, as it would for a server whose state it confirmed;
  *  - it starts up, or down with alpha.
  *
  * Above the checkers: a real server is up iff all its checkers are up (one
@@ -49,7 +54,7 @@ struct check_schedule {
 	int32_t weight;                 /* dynamic weight asked for; -1: none */
 	struct check_sched_last last, last_failure;
 	uint64_t attempts, transitions;
-	uint64_t outcomes[CHECK_OUTCOME_COUNT];
+	uint32_t outcomes[CHECK_OUTCOME_COUNT];   /* 136 years at one check a second */
 };
 
 /* What one result did. */
@@ -64,11 +69,33 @@ void check_sched_init(struct check_schedule *s, const struct check_sched_params 
 /* The delay before the first attempt; `random` is uniform over uint32_t. */
 uint64_t check_sched_first_delay_us(const struct check_sched_params *p, uint32_t random);
 
+/* When the attempt after one that was due at `due_us`, started at
+ * `started_us` and ended at `ended_us` (all monotonic) is due, `delay_us`
+ * being delay_loop (retries go by check_sched_retrying instead).
+ * Attempts keep to a timetable:
+ * the next is due delay_us after the previous one was *due*, not after it
+ * ended, so the time a check takes and the loop's own lateness do not add
+ * up from one attempt to the next, and checkers that happened to run in
+ * the same loop pass do not stay glued together (their phases, spread by
+ * the warmup, are kept).  Two exceptions keep attempts from crowding:
+ * one that ran past that point (a timeout longer than the delay) is
+ * followed delay_us after its end, so a slow server is never probed back
+ * to back; one that started more than half the delay late (a loop far
+ * behind) restarts the timetable from its start instead of catching up. */
+uint64_t check_sched_next_due_us(uint64_t due_us, uint64_t started_us, uint64_t ended_us,
+				 uint64_t delay_us);
+
 /* Applies one attempt's result (ended at wall time `wall_us`); returns what
  * changed and sets *next_us to the delay before the next attempt.  A
  * dynamic weight (r->weight >= 0) is remembered whatever the outcome. */
 enum check_sched_change check_sched_result(struct check_schedule *s, const struct check_result *r,
 					   uint64_t wall_us, uint64_t *next_us);
+
+/* Whether the last result disagreed with the state and is being counted
+ * towards rise or fall: the next attempt is a retry, due
+ * delay_before_retry after that result (keepalived's "delay before retry
+ * after failure"), not on the timetable. */
+bool check_sched_retrying(const struct check_schedule *s);
 
 /* New parameters (a reload that changed nothing about the check itself but
  * must not lose the state): counts stay, rise/fall apply from now on. */

@@ -122,7 +122,8 @@ static json_object *rs_json(const struct check_rs *rs)
 	bool in = w >= 0 && check_vs_real_servers_in(rs->vs->sorry != NULL, rs->vs->quorum_ok);
 
 	rs_address_json(o, rs);
-	add(o, "weight", json_object_new_int64(rs->cfg->weight));
+	add(o, "weight", json_object_new_int64(check_rs_base_weight(rs)));
+	add(o, "configured_weight", json_object_new_int64(rs->cfg->weight));
 	add(o, "dynamic_weight", json_object_new_int64(rs->weight));
 	add(o, "effective_weight", json_object_new_int64(in ? w : 0));
 	add(o, "in_ipvs_table", json_object_new_boolean(in));

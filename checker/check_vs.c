@@ -3,9 +3,11 @@
  * ha_suspend and omega. */
 #include "config.h"
 #include "checker/check_runtime_private.h"
+#include "checker/check_event.h"
 
 #include "log.h"
 #include "smtp_alert.h"
+#include "checker/check_snmp_view.h"
 #include "daemon/global_conf.h"
 
 #include <ifaddrs.h>
@@ -48,13 +50,13 @@ uint64_t check_vs_live_weight(const struct check_vs *vs)
 	return sum;
 }
 
-/* smtp_alert: the virtual server's own setting, else global smtp_alert or
- * smtp_alert_checker (off by default, as keepalived). */
+/* smtp_alert: the virtual server's own setting, else global
+ * smtp_alert_checker, else smtp_alert (off by default, as keepalived). */
 static void quorum_mail(const struct check_vs *vs, const char *name)
 {
 	const struct global_config *g = vs->rt->cfg->global;
 	bool want = vs->cfg->smtp_alert_set ? vs->cfg->smtp_alert
-					    : g->smtp_alert || g->smtp_alert_checker;
+					    : global_smtp_alert_default(g, GLOBAL_SMTP_CHECKER, false);
 
 	if (want)
 		smtp_alert_quorum(name, vs->quorum_ok);
@@ -75,6 +77,8 @@ static void quorum_changed(struct check_vs *vs)
 	check_runtime_run_script(vs->rt, vs->quorum_ok ? vs->cfg->quorum_up : vs->cfg->quorum_down,
 				 what);
 	quorum_mail(vs, name);
+	check_snmp_view_quorum_changed(vs);
+	check_event_quorum(vs);
 }
 
 void check_vs_update(struct check_vs *vs)

@@ -4,20 +4,30 @@
  * `vigilctl real-server drain|enable`. */
 #include "config.h"
 #include "checker/check_worker.h"
+#include "checker/check_ipvs.h"
 #include "checker/check_runtime.h"
+#include "checker/check_snmp_view.h"
+#include "daemon/daemon_args.h"
 #include "daemon/global_conf.h"
 #include "smtp_alert.h"
 
 static void *check_worker_start(uv_loop_t *loop, const struct vigil_config *cfg)
 {
+	struct check_runtime *rt;
+
 	smtp_alert_configure(loop, cfg->global);
-	return check_runtime_new(loop, cfg);
+	check_ipvs_keep_at_stop(vigild_dont_release_ipvs());
+	rt = check_runtime_new(loop, cfg);
+	check_snmp_view_start(cfg, rt);
+	return rt;
 }
 
 static void check_worker_reload(void *state, const struct vigil_config *cfg)
 {
 	smtp_alert_configure(NULL, cfg->global);   /* same loop */
+	check_snmp_view_before_reload(state);
 	check_runtime_reload(state, cfg);
+	check_snmp_view_reload(cfg, state);
 }
 
 static json_object *check_worker_status(void *state, const struct vigil_config *cfg)
@@ -35,6 +45,7 @@ static json_object *check_worker_command(void *state, json_object *request)
 static void check_worker_stop(void *state)
 {
 	smtp_alert_close();
+	check_snmp_view_stop();
 	check_runtime_free(state);
 }
 

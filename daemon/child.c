@@ -168,9 +168,13 @@ static void child_handle_message(struct child *c, json_object *msg)
 
 	c->unresponsive = false;
 	if (json_object_object_get_ex(msg, "event", &event)) {
-		if (strcmp(json_object_get_string(event), "ready") == 0 && c->state == CHILD_STARTING) {
+		if (strcmp(json_object_get_string(event), "ready") == 0) {
+			if (c->state != CHILD_STARTING)
+				return;
 			log_info("%s worker running (pid %ld)", name_of(c), c->pid);
 			set_state(c, CHILD_RUNNING);
+		} else if (c->on_event) {
+			c->on_event(c->change_arg, c, msg);
 		}
 		return;
 	}
@@ -288,6 +292,7 @@ static void child_died(struct child *c, int64_t exit_status, int term_signal)
 	char how[128];
 
 	describe_exit(how, sizeof(how), exit_status, term_signal);
+	snprintf(c->last_exit, sizeof(c->last_exit), "%s", how);
 	remove_stale_pid_file(c);
 	if (c->state == CHILD_STOPPING) {
 		log_info("%s worker (pid %ld) stopped: %s", name_of(c), c->pid, how);

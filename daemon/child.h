@@ -43,6 +43,9 @@ typedef void (*child_call_fn)(void *arg, struct child *c, enum child_call_outcom
 			      json_object *response);
 /* The child's state changed (started, died, stopped, ...). */
 typedef void (*child_change_fn)(void *arg, struct child *c);
+/* The worker sent an unsolicited message other than "ready" (`msg`
+ * borrowed), e.g. {"event":"state","data":...} for `vigilctl events`. */
+typedef void (*child_event_fn)(void *arg, struct child *c, json_object *msg);
 
 struct child {
 	enum worker_kind kind;
@@ -62,6 +65,8 @@ struct child {
 	uint64_t next_call_id;
 	child_change_fn on_change;
 	void *change_arg;
+	child_event_fn on_event;      /* NULL: ignored; called with change_arg */
+	char last_exit[128];          /* how the last process ended; "": none yet */
 };
 
 void child_init(struct child *c, uv_loop_t *loop, enum worker_kind kind,

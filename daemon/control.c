@@ -19,6 +19,7 @@ struct control_conn {
 	struct control_conn *prev, *next;
 	struct ctl_linebuf in;
 	struct control_request *pending;   /* the request the handler holds */
+	struct control_stream *stream;     /* NULL: request/response */
 	unsigned writes_pending;
 	int open_handles;
 	bool reading, eof, processing;
@@ -28,6 +29,13 @@ struct control_conn {
 
 struct control_request {
 	struct control_conn *conn;         /* NULL: the client went away */
+};
+
+/* A connection turned into a one-way stream (control_request_stream). */
+struct control_stream {
+	struct control_conn *conn;
+	control_stream_closed_fn closed;
+	void *arg;
 };
 
 struct control_server {
@@ -177,7 +185,14 @@ static void conn_close_handles(struct control_conn *conn)
 /* Takes no more requests; the handles close once queued answers are out. */
 static void conn_close(struct control_conn *conn)
 {
+	struct control_stream *stream = conn->stream;
+
 	conn->closing = true;
+	if (stream) {
+		conn->stream = NULL;
+		stream->closed(stream->arg, stream);
+		free(stream);
+	}
 	if (conn->pending) {
 		conn->pending->conn = NULL;
 		conn->pending = NULL;
@@ -214,17 +229,19 @@ static void on_write_done(uv_write_t *req, int status)
 		conn_process(conn);
 }
 
-static void conn_send(struct control_conn *conn, json_object *response)
+/* Queues a line (takes `text`). */
+static void conn_send_text(struct control_conn *conn, char *text, size_t len)
 {
 	struct control_write *w;
 	uv_buf_t buf;
-	size_t len;
 	int r;
 
-	if (conn->handles_closing)
+	if (conn->handles_closing) {
+		free(text);
 		return;
+	}
 	w = XNEW(struct control_write);
-	w->text = ctl_format_line(response, &len);
+	w->text = text;
 	w->conn = conn;
 	w->req.data = w;
 	buf = uv_buf_init(w->text, (unsigned)len);
@@ -238,6 +255,14 @@ static void conn_send(struct control_conn *conn, json_object *response)
 		return;
 	}
 	uv_timer_again(&conn->timer);
+}
+
+static void conn_send(struct control_conn *conn, json_object *response)
+{
+	size_t len;
+	char *text = ctl_format_line(response, &len);
+
+	conn_send_text(conn, text, len);
 }
 
 static void conn_send_error(struct control_conn *conn, const char *message)
@@ -282,7 +307,8 @@ static void conn_process(struct control_conn *conn)
 {
 	char *line;
 
-	if (conn->processing)
+	/* A stream reads only to notice the client leaving (on_read). */
+	if (conn->processing || conn->stream)
 		return;
 	conn->processing = true;
 	while (!conn->closing && !conn->pending && conn->writes_pending == 0
@@ -291,7 +317,7 @@ static void conn_process(struct control_conn *conn)
 		free(line);
 	}
 	conn->processing = false;
-	if (conn->closing)
+	if (conn->closing || conn->stream)
 		return;
 	if (conn->in.overflow) {
 		char message[96];
@@ -321,6 +347,15 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 
 	if (nread == 0 || conn->closing)
 		return;
+	if (conn->stream) {
+		/* Nothing more is asked on a stream: input is ignored, the end of
+		 * it means the client left, and what it did not read goes. */
+		if (nread < 0) {
+			conn_close(conn);
+			conn_close_handles(conn);
+		}
+		return;
+	}
 	if (nread < 0) {
 		set_reading(conn, false);
 		conn->eof = true;
@@ -359,6 +394,70 @@ void control_request_reply(struct control_request *req, json_object *response)
 	json_object_put(response);
 }
 
+/* ---- streams ------------------------------------------------------------------ */
+
+static char *copy_line(const char *line, size_t len)
+{
+	char *text = xmalloc(len + 1);
+
+	memcpy(text, line, len);
+	text[len] = '\0';
+	return text;
+}
+
+struct control_stream *control_request_stream(struct control_request *req, json_object *response,
+					      control_stream_closed_fn closed, void *arg)
+{
+	struct control_conn *conn = req->conn;
+	struct control_stream *s;
+
+	free(req);
+	if (!conn) {
+		json_object_put(response);
+		return NULL;
+	}
+	conn->pending = NULL;
+	/* A subscriber may sit quietly for days: no idle timeout. */
+	uv_timer_set_repeat(&conn->timer, 0);
+	uv_timer_stop(&conn->timer);
+	conn_send(conn, response);
+	json_object_put(response);
+	if (conn->closing)
+		return NULL;
+	s = XNEW(struct control_stream);
+	s->conn = conn;
+	s->closed = closed;
+	s->arg = arg;
+	conn->stream = s;
+	set_reading(conn, true);
+	return s;
+}
+
+bool control_stream_send(struct control_stream *s, const char *line, size_t len)
+{
+	struct control_conn *conn = s->conn;
+	size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&conn->pipe);
+
+	/* The kernel's socket buffer fills first; only then does libuv queue,
+	 * so this counts what the client is behind by beyond that.  A line
+	 * longer than the limit still goes to a client that is not behind. */
+	if (queued && queued + len > CONTROL_STREAM_QUEUE_MAX)
+		return false;
+	conn_send_text(conn, copy_line(line, len), len);
+	return true;
+}
+
+void control_stream_finish(struct control_stream *s, const char *line, size_t len)
+{
+	struct control_conn *conn = s->conn;
+
+	if (line)
+		conn_send_text(conn, copy_line(line, len), len);
+	conn_close(conn);
+	if (!conn->handles_closing)
+		uv_timer_start(&conn->timer, on_conn_timeout, CONTROL_IDLE_TIMEOUT_MS, 0);
+}
+
 /* ---- the listener ------------------------------------------------------------- */
 
 static struct control_conn *conn_new(struct control_server *srv, uv_loop_t *loop)
@@ -386,7 +485,7 @@ static bool evict_idle(struct control_server *srv, const struct control_conn *ne
 	struct control_conn *victim = NULL;
 
 	for (struct control_conn *c = srv->conns; c; c = c->next)
-		if (c != newcomer && !c->closing && !c->pending && !c->writes_pending)
+		if (c != newcomer && !c->closing && !c->pending && !c->writes_pending && !c->stream)
 			victim = c;
 	if (!victim)
 		return false;

@@ -78,8 +78,8 @@ static const struct {
 } unsupported_flags[] = {
 	{ 'B', "-B/--no_bfd" }, { OPT_ALL, "--all" }, { 'g', "-g/--log-file" },
 	{ OPT_FLUSH_LOG_FILE, "--flush-log-file" }, { 'G', "-G/--no-syslog" },
-	{ 'X', "-X/--release-vips" }, { 'V', "-V/--dont-release-vrrp" },
-	{ 'I', "-I/--dont-release-ipvs" }, { 'R', "-R/--dont-respawn" },
+	{ 'X', "-X/--release-vips" },
+	{ 'R', "-R/--dont-respawn" },
 	{ 'd', "-d/--dump-conf (use --dump-config)" }, { 'a', "-a/--address-monitoring" },
 	{ 'b', "-b/--bfd_pid" }, { 'e', "-e/--all-config" }, { 'x', "-x/--snmp" },
 	{ 'A', "-A/--snmp-agent-socket" }, { 'M', "-M/--core-dump-pattern" },
@@ -94,6 +94,13 @@ static const struct {
 	{ 'T', "-T/--genhash is not supported by vigil" },
 	{ 's', "-s/--namespace is not supported by vigil yet; run vigild under `ip netns exec NAME`" },
 };
+
+static bool process_dont_release_ipvs;
+
+bool vigild_dont_release_ipvs(void)
+{
+	return process_dont_release_ipvs;
+}
 
 static void replace(char **field, const char *value)
 {
@@ -216,6 +223,8 @@ static bool apply_option(struct vigild_args *args, int code, const char *arg)
 	case 'l': args->log_target = LOG_TO_CONSOLE; return true;
 	case 'D': args->log_detail = true; return true;
 	case 'n': args->dont_fork = true; return true;
+	case 'I': args->dont_release_ipvs = true; return true;
+	case 'V': args->dont_release_vrrp = true; return true;
 	case 'm': args->core_dump = true; return true;
 	case 't':
 		args->config_test = true;
@@ -262,6 +271,7 @@ bool vigild_args_parse(int argc, char **argv, struct vigild_args *args)
 		return false;
 	}
 	resolve_default_config(args);
+	process_dont_release_ipvs = args->dont_release_ipvs;
 	return true;
 }
 
@@ -328,6 +338,10 @@ char **vigild_args_worker_argv(const struct vigild_args *args, const char *exe,
 		argv[n++] = xasprintf("--log-facility=%s", args->log_facility_arg);
 	argv[n++] = xasprintf(kind == WORKER_VRRP ? "--vrrp_pid=%s" : "--checkers_pid=%s",
 			      args->worker_pid_file[kind]);
+	if (kind == WORKER_CHECKER && args->dont_release_ipvs)
+		argv[n++] = xstrdup("--dont-release-ipvs");
+	if (kind == WORKER_VRRP && args->dont_release_vrrp)
+		argv[n++] = xstrdup("--dont-release-vrrp");
 	argv[n] = NULL;
 	return argv;
 }
@@ -364,6 +378,8 @@ void vigild_args_usage(FILE *out)
 	      "      --control-socket=PATH  control socket (default /run/vigil/vigild.sock)\n"
 	      "  -u, --umask=MASK           file creation mask\n"
 	      "  -m, --core-dump            allow core dumps\n"
+	      "  -I, --dont-release-ipvs    leave the IPVS virtual servers in the kernel at stop\n"
+	      "  -V, --dont-release-vrrp    leave the masters' VIPs, routes and rules at stop\n"
 	      "      --signum=NAME          print the signal number for STOP, RELOAD, DATA,\n"
 	      "                             STATS, STATS_CLEAR or JSON\n"
 	      "  -v, --version              print the version\n"

@@ -34,6 +34,8 @@ struct vigild_args {
 	char *log_facility_arg;         /* -S as given, handed on to the workers */
 
 	bool dont_fork;                 /* -n */
+	bool dont_release_ipvs;         /* -I: leave the IPVS table at stop */
+	bool dont_release_vrrp;         /* -V: leave VIPs, routes and rules at stop */
 	bool only[WORKER_KIND_COUNT];   /* -P, -C: run only these workers */
 	bool has_umask;                 /* -u */
 	mode_t umask;
@@ -65,6 +67,11 @@ char *vigild_absolute_path(const char *path);
 char **vigild_args_worker_argv(const struct vigild_args *args, const char *exe,
 			       enum worker_kind kind);
 void vigild_argv_free(char **argv);
+
+/* -I as the last vigild_args_parse in this process saw it.  The checker
+ * worker reads it at stop: the worker interface (daemon/worker.h) hands a
+ * runtime only its configuration, and -I is a property of the process. */
+bool vigild_dont_release_ipvs(void);
 
 void vigild_args_usage(FILE *out);
 /* --signum=NAME: the signal number for a keepalived signal function

@@ -170,3 +170,15 @@ const char *global_control_socket(const struct global_config *g, const char *cmd
 		return g->control_socket;
 	return GLOBAL_CONTROL_SOCKET_DEFAULT;
 }
+
+bool global_smtp_alert_default(const struct global_config *g, enum global_smtp_scope scope,
+			       bool fallback)
+{
+	bool scoped_set = scope == GLOBAL_SMTP_VRRP ? g->smtp_alert_vrrp_set
+						    : g->smtp_alert_checker_set;
+	bool scoped = scope == GLOBAL_SMTP_VRRP ? g->smtp_alert_vrrp : g->smtp_alert_checker;
+
+	if (scoped_set)
+		return scoped;
+	return g->smtp_alert_set ? g->smtp_alert : fallback;
+}

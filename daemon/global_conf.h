@@ -98,6 +98,9 @@ struct global_config {
 	char *smtp_helo_name;
 	uint32_t smtp_connect_timeout_s;
 	bool smtp_alert, smtp_alert_vrrp, smtp_alert_checker;
+	/* Whether each was given: an explicit "no" overrides a wider "yes"
+	 * (see global_smtp_alert_default), an absent one does not. */
+	bool smtp_alert_set, smtp_alert_vrrp_set, smtp_alert_checker_set;
 	bool checker_log_all_failures, no_email_faults, no_checker_emails;
 
 	/* worker processes */
@@ -185,6 +188,18 @@ bool global_script_policy_for(const struct global_config *g, const char *user, c
 /* The effective control socket path: the command line's, else the
  * configuration's, else the default. */
 const char *global_control_socket(const struct global_config *g, const char *cmdline_path);
+
+/* Whose smtp_alert default is asked for. */
+enum global_smtp_scope { GLOBAL_SMTP_VRRP, GLOBAL_SMTP_CHECKER };
+
+/* The smtp_alert of an object that does not set its own (keepalived.conf(5)):
+ * smtp_alert_vrrp / smtp_alert_checker if given, else smtp_alert if given,
+ * else `fallback` (no for VRRP instances, sync groups and virtual servers,
+ * yes for real servers).  So `smtp_alert yes` with `smtp_alert_vrrp no`
+ * mails about real servers but not about VRRP; an object's own smtp_alert
+ * still beats all of them. */
+bool global_smtp_alert_default(const struct global_config *g, enum global_smtp_scope scope,
+			       bool fallback);
 
 /* Names for JSON and messages. */
 extern const char *const global_process_kind_names[GLOBAL_PROC_COUNT];

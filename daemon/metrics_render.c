@@ -6,6 +6,7 @@
  * less than a scrape's HTTP round trip. */
 #include "config.h"
 #include "daemon/metrics_render.h"
+#include "daemon/metrics_render_private.h"
 #include "json_util.h"
 #include "xalloc.h"
 
@@ -28,7 +29,7 @@ int metrics_vrrp_state_value(const char *state)
 /* ---- reading the status ------------------------------------------------------- */
 
 /* A number (or a boolean as 0/1); false when absent or null. */
-static bool member_number(json_object *o, const char *key, double *out)
+bool metrics_member_number(json_object *o, const char *key, double *out)
 {
 	json_object *v = json_member(o, key);
 
@@ -60,11 +61,7 @@ static bool iso8601_seconds(const char *text, double *out)
 
 /* ---- writing -------------------------------------------------------------------- */
 
-struct out {
-	FILE *f;
-};
-
-static void family(struct out *o, const char *name, const char *type, const char *help)
+void metrics_family(struct out *o, const char *name, const char *type, const char *help)
 {
 	fprintf(o->f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
@@ -83,7 +80,7 @@ static void label_value(struct out *o, const char *v)
 }
 
 /* labels: "k1", "v1", "k2", "v2", ..., NULL */
-static void sample(struct out *o, const char *name, const char *const *labels, double value)
+void metrics_sample(struct out *o, const char *name, const char *const *labels, double value)
 {
 	fputs(name, o->f);
 	if (labels && labels[0]) {
@@ -106,31 +103,84 @@ static void process_metrics(struct out *o, json_object *st)
 	json_object *workers = json_member(st, "workers");
 	double v;
 
-	family(o, "vigil_build_info", "gauge", "vigild's version, as a label; always 1.");
-	sample(o, "vigil_build_info", version_labels, 1);
-	if (member_number(st, "uptime_s", &v)) {
-		family(o, "vigil_uptime_seconds", "gauge", "Seconds since vigild started.");
-		sample(o, "vigil_uptime_seconds", NULL, v);
+	metrics_family(o, "vigil_build_info", "gauge", "vigild's version, as a label; always 1.");
+	metrics_sample(o, "vigil_build_info", version_labels, 1);
+	if (metrics_member_number(st, "uptime_s", &v)) {
+		metrics_family(o, "vigil_uptime_seconds", "gauge", "Seconds since vigild started.");
+		metrics_sample(o, "vigil_uptime_seconds", NULL, v);
 	}
-	if (member_number(json_member(st, "reloads"), "count", &v)) {
-		family(o, "vigil_config_reloads_total", "counter", "Configuration reloads asked for.");
-		sample(o, "vigil_config_reloads_total", NULL, v);
+	if (metrics_member_number(json_member(st, "reloads"), "count", &v)) {
+		metrics_family(o, "vigil_config_reloads_total", "counter", "Configuration reloads asked for.");
+		metrics_sample(o, "vigil_config_reloads_total", NULL, v);
 	}
-	family(o, "vigil_worker_up", "gauge", "1 while the worker process runs.");
+	metrics_family(o, "vigil_worker_up", "gauge", "1 while the worker process runs.");
 	for (size_t i = 0; i < json_array_len(workers); i++) {
 		json_object *w = json_object_array_get_idx(workers, i);
 		const char *state = json_member_string(w, "state");
 		const char *l[] = { "worker", json_member_string(w, "name"), NULL };
 
-		sample(o, "vigil_worker_up", l, state && strcmp(state, "running") == 0);
+		metrics_sample(o, "vigil_worker_up", l, state && strcmp(state, "running") == 0);
 	}
-	family(o, "vigil_worker_restarts_total", "counter", "Times the worker was restarted.");
+	metrics_family(o, "vigil_worker_restarts_total", "counter", "Times the worker was restarted.");
 	for (size_t i = 0; i < json_array_len(workers); i++) {
 		json_object *w = json_object_array_get_idx(workers, i);
 		const char *l[] = { "worker", json_member_string(w, "name"), NULL };
 
-		if (member_number(w, "restarts", &v))
-			sample(o, "vigil_worker_restarts_total", l, v);
+		if (metrics_member_number(w, "restarts", &v))
+			metrics_sample(o, "vigil_worker_restarts_total", l, v);
+	}
+}
+
+/* What each process costs and what each worker mailed: one sample per
+ * process ("parent" for the top level) or worker, read from `key` of its
+ * entry or, with in_smtp, of its smtp_alert counters. */
+struct worker_metric {
+	const char *name, *type, *help, *key;
+	bool in_smtp;
+};
+
+static const struct worker_metric process_table[] = {
+	{ "vigil_process_resident_memory_bytes", "gauge", "Resident memory of the process.",
+	  "rss_bytes", false },
+	{ "vigil_process_cpu_seconds_total", "counter", "User and system CPU time of the process.",
+	  "cpu_seconds", false },
+};
+
+static const struct worker_metric smtp_table[] = {
+	{ "vigil_smtp_alert_mails_queued_total", "counter", "Alert mails formatted and queued.",
+	  "queued", true },
+	{ "vigil_smtp_alert_mails_sent_total", "counter", "Alert mails the SMTP server accepted.",
+	  "sent", true },
+	{ "vigil_smtp_alert_mails_failed_total", "counter",
+	  "Alert mails whose SMTP session failed (not retried).", "failed", true },
+	{ "vigil_smtp_alert_mails_dropped_total", "counter",
+	  "Alert mails dropped because the queue was full.", "dropped", true },
+};
+
+static void worker_sample(struct out *o, const struct worker_metric *m, json_object *entry,
+			  const char *label, const char *who)
+{
+	const char *l[] = { label, who, NULL };
+	double v;
+
+	if (metrics_member_number(m->in_smtp ? json_member(entry, "smtp_alert") : entry, m->key, &v))
+		metrics_sample(o, m->name, l, v);
+}
+
+static void worker_table_metrics(struct out *o, json_object *st, const struct worker_metric *table,
+				 size_t n, const char *label, bool with_parent)
+{
+	json_object *workers = json_member(st, "workers");
+
+	for (size_t m = 0; m < n; m++) {
+		metrics_family(o, table[m].name, table[m].type, table[m].help);
+		if (with_parent)
+			worker_sample(o, &table[m], st, label, "parent");
+		for (size_t i = 0; i < json_array_len(workers); i++) {
+			json_object *w = json_object_array_get_idx(workers, i);
+
+			worker_sample(o, &table[m], w, label, json_member_string(w, "name"));
+		}
 	}
 }
 
@@ -143,7 +193,7 @@ struct instance_metric {
 };
 
 static const struct instance_metric instance_metrics[] = {
-	{ "vigil_vrrp_instance_priority", "gauge", "Configured priority.", "priority", false },
+	{ "vigil_vrrp_instance_priority", "gauge", "Base priority: the configured one, or the one last set over SNMP.", "priority", false },
 	{ "vigil_vrrp_instance_effective_priority", "gauge",
 	  "Priority after tracking weights (what adverts carry).", "effective_priority", false },
 	{ "vigil_vrrp_instance_maintenance", "gauge",
@@ -186,7 +236,7 @@ static void instance_labels(json_object *inst, const char *l[9], char vrid[8])
 {
 	double v = 0;
 
-	member_number(inst, "vrid", &v);
+	metrics_member_number(inst, "vrid", &v);
 	snprintf(vrid, 8, "%d", (int)v);
 	l[0] = "vrrp_instance";   /* "instance" is the label Prometheus gives the target */
 	l[1] = json_member_string(inst, "name");
@@ -202,16 +252,16 @@ static void vrrp_state_metrics(struct out *o, json_object *instances)
 	const char *l[9];
 	char vrid[8];
 
-	family(o, "vigil_vrrp_instance_state", "gauge",
+	metrics_family(o, "vigil_vrrp_instance_state", "gauge",
 	       "VRRP state: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 4 STOP.");
 	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
 
 		instance_labels(inst, l, vrid);
-		sample(o, "vigil_vrrp_instance_state", l,
+		metrics_sample(o, "vigil_vrrp_instance_state", l,
 		       metrics_vrrp_state_value(json_member_string(inst, "state")));
 	}
-	family(o, "vigil_vrrp_instance_last_transition_timestamp_seconds", "gauge",
+	metrics_family(o, "vigil_vrrp_instance_last_transition_timestamp_seconds", "gauge",
 	       "When the instance last changed state (Unix time).");
 	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
@@ -219,14 +269,14 @@ static void vrrp_state_metrics(struct out *o, json_object *instances)
 
 		instance_labels(inst, l, vrid);
 		if (iso8601_seconds(json_member_string(json_member(inst, "last_transition"), "time"), &when))
-			sample(o, "vigil_vrrp_instance_last_transition_timestamp_seconds", l, when);
+			metrics_sample(o, "vigil_vrrp_instance_last_transition_timestamp_seconds", l, when);
 	}
-	family(o, "vigil_vrrp_instance_vips", "gauge", "Virtual addresses configured.");
+	metrics_family(o, "vigil_vrrp_instance_vips", "gauge", "Virtual addresses configured.");
 	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
 
 		instance_labels(inst, l, vrid);
-		sample(o, "vigil_vrrp_instance_vips", l, (double)json_array_len(json_member(inst, "vips")));
+		metrics_sample(o, "vigil_vrrp_instance_vips", l, (double)json_array_len(json_member(inst, "vips")));
 	}
 }
 
@@ -238,18 +288,18 @@ static void vrrp_table_metrics(struct out *o, json_object *instances)
 	for (size_t m = 0; m < sizeof(instance_metrics) / sizeof(instance_metrics[0]); m++) {
 		const struct instance_metric *im = &instance_metrics[m];
 
-		family(o, im->name, im->type, im->help);
+		metrics_family(o, im->name, im->type, im->help);
 		for (size_t i = 0; i < json_array_len(instances); i++) {
 			json_object *inst = json_object_array_get_idx(instances, i);
 			json_object *from = im->in_stats ? json_member(inst, "stats") : inst;
 			double v;
 
 			instance_labels(inst, l, vrid);
-			if (!member_number(from, im->key, &v))
+			if (!metrics_member_number(from, im->key, &v))
 				continue;
 			if (strcmp(im->key, "advert_interval_us") == 0)
 				v /= 1e6;
-			sample(o, im->name, l, v);
+			metrics_sample(o, im->name, l, v);
 		}
 	}
 }
@@ -260,7 +310,7 @@ static void vrrp_drop_metrics(struct out *o, json_object *instances)
 	const char *l[9];
 	char vrid[8];
 
-	family(o, "vigil_vrrp_adverts_dropped_total", "counter", "Adverts dropped, by reason.");
+	metrics_family(o, "vigil_vrrp_adverts_dropped_total", "counter", "Adverts dropped, by reason.");
 	for (size_t i = 0; i < json_array_len(instances); i++) {
 		json_object *inst = json_object_array_get_idx(instances, i);
 		json_object *drops = json_member(json_member(inst, "stats"), "drops");
@@ -272,7 +322,7 @@ static void vrrp_drop_metrics(struct out *o, json_object *instances)
 			l[6] = "reason";
 			l[7] = reason;
 			l[8] = NULL;
-			sample(o, "vigil_vrrp_adverts_dropped_total", l, json_object_get_double(count));
+			metrics_sample(o, "vigil_vrrp_adverts_dropped_total", l, json_object_get_double(count));
 		}
 	}
 }
@@ -281,114 +331,14 @@ static void sync_group_metrics(struct out *o, json_object *st)
 {
 	json_object *groups = json_member(json_member(st, "vrrp"), "sync_groups");
 
-	family(o, "vigil_vrrp_sync_group_state", "gauge",
+	metrics_family(o, "vigil_vrrp_sync_group_state", "gauge",
 	       "Sync group state: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 4 STOP.");
 	for (size_t i = 0; i < json_array_len(groups); i++) {
 		json_object *g = json_object_array_get_idx(groups, i);
 		const char *l[] = { "group", json_member_string(g, "name"), NULL };
 
-		sample(o, "vigil_vrrp_sync_group_state", l,
+		metrics_sample(o, "vigil_vrrp_sync_group_state", l,
 		       metrics_vrrp_state_value(json_member_string(g, "state")));
-	}
-}
-
-/* ---- virtual and real servers --------------------------------------------------- */
-
-static void vs_label(json_object *vs, char *buf, size_t len)
-{
-	const char *addr = json_member_string(vs, "address"), *proto = json_member_string(vs, "protocol");
-	const char *group = json_member_string(vs, "group");
-	double port = 0, fwmark = 0;
-
-	member_number(vs, "port", &port);
-	member_number(vs, "fwmark", &fwmark);
-	if (group)
-		snprintf(buf, len, "group %s", group);
-	else if (fwmark > 0)
-		snprintf(buf, len, "fwmark %u", (unsigned)fwmark);
-	else
-		snprintf(buf, len, "%s %s:%u", proto ? proto : "TCP", addr ? addr : "?",
-			 (unsigned)port);
-}
-
-static void rs_label(json_object *rs, char *buf, size_t len)
-{
-	const char *addr = json_member_string(rs, "address");
-	double port = 0;
-
-	member_number(rs, "port", &port);
-	snprintf(buf, len, "%s:%u", addr ? addr : "?", (unsigned)port);
-}
-
-struct server_metric {
-	const char *name, *type, *help, *key;
-};
-
-static const struct server_metric vs_metrics[] = {
-	{ "vigil_virtual_server_quorum_ok", "gauge", "1 while the alive weight meets the quorum.",
-	  "quorum_ok" },
-	{ "vigil_virtual_server_installed", "gauge", "1 while the service is in the kernel's IPVS table.",
-	  "installed" },
-};
-
-static const struct server_metric rs_metrics[] = {
-	{ "vigil_real_server_up", "gauge", "1 while the health checks pass.", "up" },
-	{ "vigil_real_server_weight", "gauge", "Weight in IPVS now (0 while drained or inhibited).",
-	  "effective_weight" },
-	{ "vigil_real_server_configured_weight", "gauge", "Weight from the configuration.", "weight" },
-	{ "vigil_real_server_drained", "gauge", "1 while drained by vigilctl.", "drained" },
-	{ "vigil_real_server_check_latency_seconds", "gauge", "Duration of the last check.",
-	  "last_check_latency_us" },
-	{ "vigil_real_server_check_failures_total", "counter", "Failed check attempts.",
-	  "check_failures" },
-	{ "vigil_real_server_active_connections", "gauge", "IPVS active connections.",
-	  "active_connections" },
-	{ "vigil_real_server_inactive_connections", "gauge", "IPVS inactive connections.",
-	  "inactive_connections" },
-};
-
-static void vs_metrics_out(struct out *o, json_object *list)
-{
-	char vs[128];
-
-	for (size_t m = 0; m < sizeof(vs_metrics) / sizeof(vs_metrics[0]); m++) {
-		family(o, vs_metrics[m].name, vs_metrics[m].type, vs_metrics[m].help);
-		for (size_t i = 0; i < json_array_len(list); i++) {
-			json_object *v = json_object_array_get_idx(list, i);
-			const char *l[] = { "virtual_server", vs, NULL };
-			double x;
-
-			vs_label(v, vs, sizeof(vs));
-			if (member_number(v, vs_metrics[m].key, &x))
-				sample(o, vs_metrics[m].name, l, x);
-		}
-	}
-}
-
-static void rs_metrics_out(struct out *o, json_object *list)
-{
-	char vs[128], rs[96];
-
-	for (size_t m = 0; m < sizeof(rs_metrics) / sizeof(rs_metrics[0]); m++) {
-		family(o, rs_metrics[m].name, rs_metrics[m].type, rs_metrics[m].help);
-		for (size_t i = 0; i < json_array_len(list); i++) {
-			json_object *v = json_object_array_get_idx(list, i);
-			json_object *reals = json_member(v, "real_servers");
-
-			vs_label(v, vs, sizeof(vs));
-			for (size_t r = 0; r < json_array_len(reals); r++) {
-				json_object *s = json_object_array_get_idx(reals, r);
-				const char *l[] = { "virtual_server", vs, "real_server", rs, NULL };
-				double x;
-
-				rs_label(s, rs, sizeof(rs));
-				if (!member_number(s, rs_metrics[m].key, &x))
-					continue;
-				if (strstr(rs_metrics[m].key, "_us"))
-					x /= 1e6;
-				sample(o, rs_metrics[m].name, l, x);
-			}
-		}
 	}
 }
 
@@ -402,12 +352,16 @@ char *metrics_render(json_object *status, size_t *len)
 	if (!o.f)
 		xalloc_die();
 	process_metrics(&o, status);
+	worker_table_metrics(&o, status, process_table, sizeof(process_table) / sizeof(process_table[0]),
+			     "process", true);
+	worker_table_metrics(&o, status, smtp_table, sizeof(smtp_table) / sizeof(smtp_table[0]),
+			     "worker", false);
 	vrrp_state_metrics(&o, instances);
 	vrrp_table_metrics(&o, instances);
 	vrrp_drop_metrics(&o, instances);
 	sync_group_metrics(&o, status);
-	vs_metrics_out(&o, json_member(status, "virtual_servers"));
-	rs_metrics_out(&o, json_member(status, "virtual_servers"));
+	metrics_virtual_servers(&o, json_member(status, "virtual_servers"));
+	metrics_real_servers(&o, json_member(status, "virtual_servers"));
 	fclose(o.f);
 	return text;
 }

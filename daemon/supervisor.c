@@ -71,6 +71,7 @@ void supervisor_stop(struct supervisor *sup, const char *why)
 	sup->stopping = true;
 	log_notice("stopping (%s)", why);
 	notify_stopping();
+	supervisor_events_stopping(sup, why);
 	control_server_close(sup->control);
 	sup->control = NULL;
 	supervisor_metrics_stop(sup);
@@ -84,6 +85,7 @@ static void on_child_change(void *arg, struct child *c)
 	struct supervisor *sup = arg;
 	bool starting = false;
 
+	supervisor_events_child_changed(sup, c);
 	if (sup->stopping) {
 		supervisor_finish(sup);
 		return;
@@ -196,6 +198,7 @@ bool supervisor_reload(struct supervisor *sup, struct conf_diags *diags)
 	log_notice("reloading the configuration from %s", sup->args->config_file);
 	cfg = vigil_config_load(sup->args->config_file, &opts, diags);
 	record_reload(sup, cfg != NULL, diags);
+	supervisor_events_reload(sup, cfg != NULL, diags);
 	conf_diags_log(diags);
 	if (!cfg) {
 		log_error("configuration reload refused (%u error%s); the running configuration stays",
@@ -307,6 +310,7 @@ static void supervisor_init(struct supervisor *sup, const struct vigild_args *ar
 		child_init(&sup->children[k], &sup->loop, (enum worker_kind)k, on_child_change, sup);
 		sup->children[k].env = sup->env;
 		sup->children[k].pid_file = args->worker_pid_file[k];
+		sup->children[k].on_event = supervisor_events_child_message;
 	}
 	watch_signals(sup);
 }

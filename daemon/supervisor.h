@@ -44,6 +44,10 @@ struct supervisor {
 	bool finished;                   /* every handle closed or closing */
 	struct metrics_http *metrics;    /* the Prometheus endpoint, or NULL */
 	char *metrics_listen;            /* what it listens on */
+	/* `vigilctl events` (supervisor_events.c) */
+	struct supervisor_subscriber *subscribers;
+	unsigned n_subscribers;
+	enum child_state event_state[WORKER_KIND_COUNT];   /* as last reported */
 };
 
 /* Holds back TERM, INT and HUP until the parent's handlers are in place
@@ -75,6 +79,22 @@ void supervisor_metrics_stop(struct supervisor *sup);
 /* supervisor_dump.c: SIGUSR1/SIGUSR2/SIGRTMIN+2 write keepalived's data,
  * stats and JSON files; false for any other signal. */
 bool supervisor_dump_signal(struct supervisor *sup, int signum);
+
+/* supervisor_events.c: `vigilctl events`.  The `events` command turns the
+ * client's connection into a stream of event lines (lib/vigil_event.h);
+ * the workers' events and the parent's own (workers starting and dying,
+ * reloads, stopping) go to every subscriber whose classes match.  A
+ * subscriber more than CONTROL_STREAM_QUEUE_MAX behind gets a last
+ * {"type":"overflow"} line and is disconnected. */
+#define SUPERVISOR_EVENTS_MAX_SUBSCRIBERS (CONTROL_MAX_CONNECTIONS / 2)
+void supervisor_events_subscribe(struct supervisor *sup, struct control_request *req,
+				 json_object *request);
+/* A child_event_fn (arg: the supervisor). */
+void supervisor_events_child_message(void *arg, struct child *c, json_object *msg);
+/* From on_child_change, supervisor_reload and supervisor_stop. */
+void supervisor_events_child_changed(struct supervisor *sup, struct child *c);
+void supervisor_events_reload(struct supervisor *sup, bool ok, const struct conf_diags *diags);
+void supervisor_events_stopping(struct supervisor *sup, const char *why);
 
 /* supervisor_ctl.c: the control-socket handler (arg: the supervisor). */
 void supervisor_handle_request(void *arg, struct control_request *req,

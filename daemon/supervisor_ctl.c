@@ -4,6 +4,7 @@
 #include "config.h"
 #include "daemon/supervisor.h"
 #include "daemon/config_load.h"
+#include "daemon/proc_usage.h"
 #include "ctl_proto.h"
 #include "log.h"
 #include "xalloc.h"
@@ -17,8 +18,14 @@ struct status_query {
 	supervisor_status_cb *done;
 	void *arg;
 	json_object *result;
+	json_object *smtp_alert[WORKER_KIND_COUNT];   /* each worker's answer */
 	int pending;
 };
+
+/* The status document's schema (doc/status.schema.json, doc/status-json.md):
+ * the minor number grows when fields are added, the major one when a field
+ * is removed, renamed or changes meaning. */
+#define SUPERVISOR_STATUS_SCHEMA_VERSION "1.0"
 
 static json_object *reloads_json(const struct supervisor *sup)
 {
@@ -34,8 +41,11 @@ static json_object *status_base(const struct supervisor *sup)
 	json_object *o = json_object_new_object();
 	const char *id = sup->cfg->config_id;
 
+	json_object_object_add(o, "schema_version",
+			       json_object_new_string(SUPERVISOR_STATUS_SCHEMA_VERSION));
 	json_object_object_add(o, "version", json_object_new_string(PACKAGE_VERSION));
 	json_object_object_add(o, "pid", json_object_new_int64(getpid()));
+	proc_usage_add_json(o, getpid());
 	json_object_object_add(o, "config_file", json_object_new_string(sup->args->config_file));
 	json_object_object_add(o, "config_id", id ? json_object_new_string(id) : NULL);
 	json_object_object_add(o, "uptime_s", json_object_new_int64(
@@ -55,16 +65,40 @@ static void copy_member(json_object *to, json_object *from, const char *key)
 		json_object_object_add(to, key, json_object_get(value));
 }
 
+/* A worker's entry: the child's state, what the process costs, and the
+ * mail counters it answered with (null when it did not answer). */
+static json_object *worker_json(const struct child *c, json_object *smtp_alert)
+{
+	json_object *o = child_status_json(c);
+
+	proc_usage_add_json(o, c->pid);
+	json_object_object_add(o, "smtp_alert", smtp_alert);
+	return o;
+}
+
 static void status_reply(struct status_query *q)
 {
 	json_object *workers = json_object_new_array();
 
 	/* After the calls, so a worker that just timed out shows as such. */
 	for (int k = 0; k < WORKER_KIND_COUNT; k++)
-		json_object_array_add(workers, child_status_json(&q->sup->children[k]));
+		json_object_array_add(workers, worker_json(&q->sup->children[k], q->smtp_alert[k]));
 	json_object_object_add(q->result, "workers", workers);
 	q->done(q->result, q->arg);
 	free(q);
+}
+
+/* Moves the worker's "smtp_alert" out of its answer (which the parent
+ * otherwise files as it is) into the query. */
+static void take_smtp_alert(struct status_query *q, enum worker_kind kind, json_object *result)
+{
+	json_object *counters;
+
+	if (!json_object_object_get_ex(result, "smtp_alert", &counters))
+		return;
+	json_object_put(q->smtp_alert[kind]);
+	q->smtp_alert[kind] = json_object_get(counters);
+	json_object_object_del(result, "smtp_alert");
 }
 
 static void on_worker_status(void *arg, struct child *c, enum child_call_outcome outcome,
@@ -77,6 +111,7 @@ static void on_worker_status(void *arg, struct child *c, enum child_call_outcome
 
 	if (outcome == CHILD_CALL_ANSWERED
 	    && ctl_response_read(response, &result, &error, &malformed) && result) {
+		take_smtp_alert(q, c->kind, result);
 		if (c->kind == WORKER_VRRP) {
 			json_object_object_add(q->result, "vrrp", json_object_get(result));
 		} else {
@@ -235,6 +270,7 @@ void supervisor_handle_request(void *arg, struct control_request *req,
 	case CTL_CMD_STOP: handle_stop(sup, req); break;
 	case CTL_CMD_VRRP: handle_vrrp(sup, req, request); break;
 	case CTL_CMD_REAL_SERVER: handle_real_server(sup, req, request); break;
+	case CTL_CMD_EVENTS: supervisor_events_subscribe(sup, req, request); break;
 	default: control_request_reply(req, ctl_response_error("unknown command")); break;
 	}
 }

@@ -256,8 +256,10 @@ static int run(struct vigild_args *args)
 	apply_process_flags(args);
 	/* A client that hangs up must cost an EPIPE, not the daemon. */
 	signal(SIGPIPE, SIG_IGN);
-	if (args->is_worker)
+	if (args->is_worker) {
+		vrrp_worker_keep_vips_at_stop(args->dont_release_vrrp);
 		return worker_main(args, worker_ops_by_kind[args->worker]);
+	}
 	if (args->config_test)
 		return run_config_test(args);
 	if (args->dump_config)

@@ -4,6 +4,8 @@
 #include "daemon/pidfile.h"
 #include "ctl_proto.h"
 #include "log.h"
+#include "smtp_alert.h"
+#include "vigil_event.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -85,6 +87,45 @@ static void worker_send(struct worker *w, json_object *msg)
 	}
 }
 
+/* Events wait in the channel's write queue while the parent is slow (it
+ * never should be: it only parses and forwards); past this they are
+ * dropped rather than let a stalled parent grow the worker without end. */
+#define WORKER_EVENT_QUEUE_MAX (1024u * 1024)
+
+/* The vigil_event sink of a worker: {"event":"state","data":EVENT}. */
+static void worker_event_sink(void *arg, json_object *event)
+{
+	static struct log_ratelimit dropping = LOG_RATELIMIT_INIT(10000, 1);
+	static uint64_t dropped;
+	struct worker *w = arg;
+	json_object *msg;
+
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&w->ipc) > WORKER_EVENT_QUEUE_MAX) {
+		dropped++;
+		log_ratelimited(&dropping, LOG_WARNING, "the parent is not reading: %llu event%s "
+				"dropped so far", (unsigned long long)dropped, dropped == 1 ? "" : "s");
+		json_object_put(event);
+		return;
+	}
+	msg = json_object_new_object();
+	json_object_object_add(msg, "event", json_object_new_string("state"));
+	json_object_object_add(msg, "data", event);
+	worker_send(w, msg);
+	json_object_put(msg);
+}
+
+/* {"command":"events","on":BOOL}: whether anyone subscribes. */
+static json_object *worker_events_switch(json_object *request)
+{
+	json_object *on;
+
+	if (!json_object_object_get_ex(request, "on", &on)
+	    || !json_object_is_type(on, json_type_boolean))
+		return ctl_response_error("events wants \"on\": true or false");
+	vigil_event_set_enabled(json_object_get_boolean(on));
+	return ctl_response_ok(NULL);
+}
+
 /* Answers a request, echoing its id; takes ownership of `response`. */
 static void worker_answer(struct worker *w, json_object *request, json_object *response)
 {
@@ -124,6 +165,30 @@ static json_object *worker_reload(struct worker *w)
 	return response;
 }
 
+/* The process's mail counters ride along with every status answer (one
+ * alerter per worker process); the parent files them under the worker's
+ * entry in the status. */
+static json_object *smtp_alert_json(void)
+{
+	struct smtp_alert_counters c = smtp_alert_counters();
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "queued", json_object_new_int64((int64_t)c.queued));
+	json_object_object_add(o, "sent", json_object_new_int64((int64_t)c.sent));
+	json_object_object_add(o, "failed", json_object_new_int64((int64_t)c.failed));
+	json_object_object_add(o, "dropped", json_object_new_int64((int64_t)c.dropped));
+	return o;
+}
+
+static json_object *worker_status(struct worker *w)
+{
+	json_object *status = w->ops->status(w->state, w->cfg);
+
+	if (json_object_is_type(status, json_type_object))
+		json_object_object_add(status, "smtp_alert", smtp_alert_json());
+	return status;
+}
+
 static void worker_handle_line(struct worker *w, const char *line)
 {
 	const char *why;
@@ -136,9 +201,11 @@ static void worker_handle_line(struct worker *w, const char *line)
 	}
 	cmd = ctl_request_command(request, &why);
 	if (cmd == CTL_CMD_STATUS)
-		worker_answer(w, request, ctl_response_ok(w->ops->status(w->state, w->cfg)));
+		worker_answer(w, request, ctl_response_ok(worker_status(w)));
 	else if (cmd == CTL_CMD_RELOAD)
 		worker_answer(w, request, worker_reload(w));
+	else if (cmd == CTL_CMD_EVENTS)
+		worker_answer(w, request, worker_events_switch(request));
 	else if (cmd == CTL_CMD_STOP) {
 		worker_answer(w, request, ctl_response_ok(NULL));
 		worker_stop(w, "the parent asked");
@@ -201,6 +268,7 @@ static void worker_stop(struct worker *w, const char *why)
 		return;
 	log_info("stopping (%s)", why);
 	w->stopping = true;
+	vigil_event_set_sink(NULL, NULL);
 	if (w->ops->stop)
 		w->ops->stop(w->state);
 	for (size_t i = 0; i < WORKER_NSIGNALS; i++)
@@ -235,6 +303,11 @@ static bool worker_open_ipc(struct worker *w)
 	json_object_object_add(ready, "pid", json_object_new_int((int)getpid()));
 	worker_send(w, ready);
 	json_object_put(ready);
+	/* On until the parent says whether anyone subscribes (it does as soon
+	 * as it sees "ready"): a restarted worker's first transitions happen
+	 * before that answer could arrive, and a subscriber wants them. */
+	vigil_event_set_sink(worker_event_sink, w);
+	vigil_event_set_enabled(true);
 	return true;
 }
 

@@ -6,6 +6,11 @@
  *   parent -> worker   {"command":"status"|"reload"|"stop","id":N}
  *   worker -> parent   {"id":N,"ok":true,"result":{...}} or {"id":N,"ok":false,"error":...}
  *                      {"event":"ready","pid":N} once, when started
+ *                      {"event":"state","data":EVENT} a state change for
+ *                      `vigilctl events` (lib/vigil_event.h; the protocol
+ *                      code calls vigil_event_emit, the worker forwards)
+ *   parent -> worker   {"command":"events","on":BOOL,"id":N} whether anyone
+ *                      subscribes; on from start until told otherwise
  *
  * The protocol-specific part is a struct worker_ops. */
 #ifndef VIGIL_WORKER_H

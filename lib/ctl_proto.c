@@ -12,6 +12,7 @@ const char *const ctl_command_names[CTL_CMD_COUNT] = {
 	[CTL_CMD_STOP] = "stop",
 	[CTL_CMD_VRRP] = "vrrp",
 	[CTL_CMD_REAL_SERVER] = "real_server",
+	[CTL_CMD_EVENTS] = "events",
 };
 
 void ctl_linebuf_init(struct ctl_linebuf *lb, size_t max)

@@ -26,6 +26,9 @@ enum ctl_command {
 	CTL_CMD_STOP,
 	CTL_CMD_VRRP,        /* {"action","instance","hold_s"}: failback control */
 	CTL_CMD_REAL_SERVER, /* {"action","virtual_server","real_server"}: drain/enable */
+	/* {"types":[CLASS...]}: the connection turns into a stream of event
+	 * lines (lib/vigil_event.h); parent -> worker: {"on":BOOL} */
+	CTL_CMD_EVENTS,
 	CTL_CMD_COUNT,
 	CTL_CMD_INVALID = CTL_CMD_COUNT,
 };

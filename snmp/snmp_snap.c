@@ -30,6 +30,7 @@ struct snmp_snap {
 struct snmp_snap_reg {
 	netsnmp_handler_registration *reginfo;
 	snmp_snap_build_fn *build;
+	snmp_snap_set_fn *set;              /* NULL: read-only */
 	void *data;
 	struct snmp_snap snap;
 };
@@ -207,6 +208,25 @@ bool snmp_snap_answer(const struct snmp_snap *s, netsnmp_variable_list *vb, bool
 	return true;
 }
 
+static bool is_set_mode(int mode)
+{
+	return mode == MODE_SET_RESERVE1 || mode == MODE_SET_RESERVE2 || mode == MODE_SET_ACTION
+	       || mode == MODE_SET_COMMIT || mode == MODE_SET_FREE || mode == MODE_SET_UNDO;
+}
+
+/* A SET goes to the registration's `set`, varbind by varbind. */
+static void snap_set(struct snmp_snap_reg *reg, netsnmp_agent_request_info *reqinfo,
+		     netsnmp_request_info *r)
+{
+	int err = reg->set ? reg->set(reg->data, reqinfo->mode, r->requestvb)
+			   : SNMP_ERR_NOTWRITABLE;
+
+	if (err != SNMP_ERR_NOERROR)
+		netsnmp_set_request_error(reqinfo, r, err);
+	if (reqinfo->mode == MODE_SET_ACTION || reqinfo->mode == MODE_SET_UNDO)
+		reg->snap.built_ms = 0;
+}
+
 /* GETNEXT past the end leaves the varbind alone: the agent then asks the
  * next registration (or answers endOfMibView). */
 static int snap_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
@@ -215,17 +235,18 @@ static int snap_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrati
 	struct snmp_snap_reg *reg = handler->myvoid;
 
 	(void)reginfo;
-	snap_refresh(reg);
+	if (!is_set_mode(reqinfo->mode))
+		snap_refresh(reg);
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
 		if (r->processed)
 			continue;
-		if (reqinfo->mode == MODE_GET) {
+		if (is_set_mode(reqinfo->mode)) {
+			snap_set(reg, reqinfo, r);
+		} else if (reqinfo->mode == MODE_GET) {
 			if (!snmp_snap_answer(&reg->snap, r->requestvb, false))
 				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 		} else if (reqinfo->mode == MODE_GETNEXT) {
 			snmp_snap_answer(&reg->snap, r->requestvb, true);
-		} else {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
 		}
 	}
 	return SNMP_ERR_NOERROR;
@@ -234,12 +255,20 @@ static int snap_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrati
 struct snmp_snap_reg *snmp_snap_register(const char *name, const oid *root, size_t root_len,
 					 snmp_snap_build_fn *build, void *data)
 {
+	return snmp_snap_register_rw(name, root, root_len, build, NULL, data);
+}
+
+struct snmp_snap_reg *snmp_snap_register_rw(const char *name, const oid *root, size_t root_len,
+					    snmp_snap_build_fn *build, snmp_snap_set_fn *set,
+					    void *data)
+{
 	struct snmp_snap_reg *reg = XNEW(struct snmp_snap_reg);
 
 	reg->build = build;
+	reg->set = set;
 	reg->data = data;
 	reg->reginfo = netsnmp_create_handler_registration(name, snap_handler, root, root_len,
-							   HANDLER_CAN_RONLY);
+							   set ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 	if (!reg->reginfo) {
 		log_error("SNMP: cannot create the handler for %s", name);
 		free(reg);

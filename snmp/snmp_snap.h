@@ -57,6 +57,17 @@ bool snmp_snap_answer(const struct snmp_snap *s, netsnmp_variable_list *vb, bool
 struct snmp_snap_reg;
 struct snmp_snap_reg *snmp_snap_register(const char *name, const oid *root, size_t root_len,
 					 snmp_snap_build_fn *build, void *data);
+/* A subtree with writable instances: `set` is called for each varbind of
+ * a SET in each of net-snmp's phases (MODE_SET_RESERVE1, RESERVE2,
+ * ACTION, COMMIT, FREE, UNDO) and returns an SNMP error status
+ * (SNMP_ERR_NOERROR to go on).  It checks the type and range in RESERVE1,
+ * that the row exists and takes the value in RESERVE2, changes the daemon
+ * in ACTION and changes it back in UNDO.  After ACTION or UNDO the
+ * snapshot is rebuilt at the next read. */
+typedef int snmp_snap_set_fn(void *data, int mode, netsnmp_variable_list *vb);
+struct snmp_snap_reg *snmp_snap_register_rw(const char *name, const oid *root, size_t root_len,
+					    snmp_snap_build_fn *build, snmp_snap_set_fn *set,
+					    void *data);
 void snmp_snap_unregister(struct snmp_snap_reg *reg);
 
 #endif

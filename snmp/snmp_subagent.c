@@ -213,6 +213,20 @@ struct snmp_subagent *snmp_subagent_start(uv_loop_t *loop, const char *name, con
 	return a;
 }
 
+/* SNMPv2-MIB snmpTrapOID.0 */
+static const oid trap_oid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+
+void snmp_subagent_notify(const oid *trap_oid, size_t len, netsnmp_variable_list *vars)
+{
+	netsnmp_variable_list *head = NULL;
+
+	snmp_varlist_add_variable(&head, trap_oid_oid, OID_LENGTH(trap_oid_oid), ASN_OBJECT_ID,
+				  trap_oid, len * sizeof(oid));
+	head->next_variable = vars;
+	send_v2trap(head);
+	snmp_free_varbind(head);
+}
+
 bool snmp_subagent_connected(const struct snmp_subagent *a)
 {
 	return a && a->connected;

@@ -12,6 +12,9 @@
 #ifndef VIGIL_SNMP_SUBAGENT_H
 #define VIGIL_SNMP_SUBAGENT_H
 
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
 #include <stdbool.h>
 #include <uv.h>
 
@@ -28,6 +31,10 @@ struct snmp_subagent;
 struct snmp_subagent *snmp_subagent_start(uv_loop_t *loop, const char *name, const char *socket);
 /* Whether the AgentX session with the master agent is open. */
 bool snmp_subagent_connected(const struct snmp_subagent *a);
+/* Sends the notification `trap_oid` (snmpTrapOID.0) with `vars` after
+ * it (freed) to the master agent, which adds sysUpTime.0 and forwards it
+ * to its trap sinks. */
+void snmp_subagent_notify(const oid *trap_oid, size_t len, netsnmp_variable_list *vars);
 /* Shuts net-snmp down and closes the handles (freed once closed). */
 void snmp_subagent_stop(struct snmp_subagent *a);
 

@@ -41,6 +41,13 @@ static void build_subtree(struct snmp_snap *s, void *data)
 	json_object_put(status);
 }
 
+static int set_subtree(void *data, int mode, netsnmp_variable_list *vb)
+{
+	struct snmp_vrrp_reg *r = data;
+
+	return r->subtree->set(r->sv, mode, vb);
+}
+
 static void export_mib(struct snmp_vrrp *sv, enum snmp_vrrp_mib mib)
 {
 	const struct snmp_vrrp_mib_desc *d = mib_descs[mib];
@@ -50,8 +57,9 @@ static void export_mib(struct snmp_vrrp *sv, enum snmp_vrrp_mib mib)
 
 		r->sv = sv;
 		r->subtree = &d->subtrees[i];
-		r->reg = snmp_snap_register(r->subtree->name, r->subtree->root, r->subtree->root_len,
-					    build_subtree, r);
+		r->reg = snmp_snap_register_rw(r->subtree->name, r->subtree->root,
+					       r->subtree->root_len, build_subtree,
+					       r->subtree->set ? set_subtree : NULL, r);
 	}
 	sv->enabled[mib] = true;
 	log_info("SNMP: exporting %s", snmp_vrrp_mib_names[mib]);
@@ -86,7 +94,8 @@ static void apply(struct snmp_vrrp *sv, const struct global_config *g)
 }
 
 struct snmp_vrrp *snmp_vrrp_start(uv_loop_t *loop, const struct global_config *g,
-				  snmp_vrrp_status_fn *status, void *data)
+				  snmp_vrrp_status_fn *status, const struct snmp_vrrp_writes *writes,
+				  void *data)
 {
 	struct snmp_vrrp *sv;
 	char *socket = snmp_socket_to_string(&g->snmp_socket);
@@ -101,6 +110,7 @@ struct snmp_vrrp *snmp_vrrp_start(uv_loop_t *loop, const struct global_config *g
 	sv->agent = agent;
 	sv->socket = socket;
 	sv->status = status;
+	sv->writes = writes;
 	sv->status_data = data;
 	apply(sv, g);
 	return sv;

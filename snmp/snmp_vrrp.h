@@ -12,6 +12,7 @@
 #include "daemon/global_conf.h"
 #include "vrrp/vrrp_fsm.h"
 #include "vrrp/vrrp_packet.h"
+#include "snmp/snmp_write.h"
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -20,13 +21,22 @@
 /* The worker's status JSON ({"instances":[...],"sync_groups":[...]}), new. */
 typedef json_object *snmp_vrrp_status_fn(void *data);
 
+/* KEEPALIVED-MIB's vrrpInstanceBasePriority, instance `i` (from 0, as
+ * the status lists them): whether it exists and may take the priority
+ * (1..254, checked before), and setting it (*old: the priority replaced). */
+struct snmp_vrrp_writes {
+	enum snmp_write_verdict (*priority_check)(void *data, size_t i, long priority);
+	enum snmp_write_verdict (*priority_apply)(void *data, size_t i, long priority, long *old);
+};
+
 /* Whether global_defs asks the VRRP worker for SNMP at all. */
 bool snmp_vrrp_wanted(const struct global_config *g);
 
 struct snmp_vrrp;
 /* Starts the subagent and registers the MIBs global_defs enables. */
 struct snmp_vrrp *snmp_vrrp_start(uv_loop_t *loop, const struct global_config *g,
-				  snmp_vrrp_status_fn *status, void *data);
+				  snmp_vrrp_status_fn *status, const struct snmp_vrrp_writes *writes,
+				  void *data);
 /* Follows a reload: the MIBs and traps enabled now (the socket of the
  * running subagent stays; a new snmp_socket needs a restart). */
 void snmp_vrrp_reload(struct snmp_vrrp *sv, const struct global_config *g);

@@ -2,12 +2,15 @@
  * vrrpSyncGroupTable, vrrpSyncGroupMemberTable, vrrpInstanceTable (the
  * columns the status carries), vrrpAddressTable (the VIPs),
  * vrrpTrackedInterfaceTable and vrrpTrackedScriptTable, with the
- * vrrpInstanceStateChange and vrrpSyncGroupStateChange notifications.
+ * vrrpInstanceStateChange and vrrpSyncGroupStateChange notifications;
+ * vrrpInstanceBasePriority is writable (the operator's base priority,
+ * until a reload restores the configured one).
  * Instances and groups are numbered from 1 in configuration order, as
  * `vigilctl status` lists them; a reload that inserts one renumbers the
  * ones after it. */
 #include "config.h"
 #include "snmp/snmp_vrrp_private.h"
+#include "snmp/snmp_set.h"
 
 #include <string.h>
 
@@ -205,10 +208,59 @@ static void build_vrrp(struct snmp_snap *s, struct snmp_vrrp *sv, json_object *s
 	}
 }
 
+/* ---- vrrpInstanceBasePriority (read-write) ---- */
+
+static const oid base_priority_column[] = { KA, 2, 3, 1, 7 };
+
+/* The index: the instance's position from 1. */
+static bool instance_of(const oid *index, size_t len, size_t *i)
+{
+	if (len != 1 || index[0] < 1)
+		return false;
+	*i = (size_t)index[0] - 1;
+	return true;
+}
+
+static enum snmp_write_verdict priority_check(void *data, const oid *index, size_t len,
+					      long value)
+{
+	struct snmp_vrrp *sv = data;
+	size_t i;
+
+	if (!instance_of(index, len, &i) || !sv->writes)
+		return SNMP_WRITE_NO_SUCH_ROW;
+	return sv->writes->priority_check(sv->status_data, i, value);
+}
+
+static enum snmp_write_verdict priority_apply(void *data, const oid *index, size_t len,
+					      long value, long *old)
+{
+	struct snmp_vrrp *sv = data;
+	size_t i;
+
+	if (!instance_of(index, len, &i) || !sv->writes)
+		return SNMP_WRITE_FAILED;
+	return sv->writes->priority_apply(sv->status_data, i, value, old);
+}
+
+/* 255 belongs to the address owner, 0 to an instance resigning: an
+ * operator moves a backup-capable instance within 1..254. */
+static const struct snmp_set_int priority_col = {
+	.min = 1, .max = 254, .check = priority_check, .apply = priority_apply,
+};
+
+static int set_vrrp(struct snmp_vrrp *sv, int mode, netsnmp_variable_list *vb)
+{
+	if (!snmp_set_in_column(vb, base_priority_column, OID_LENGTH(base_priority_column)))
+		return snmp_set_not_writable(mode);
+	return snmp_set_int_phase(&priority_col, sv, mode, vb, base_priority_column,
+				  OID_LENGTH(base_priority_column));
+}
+
 static const struct snmp_vrrp_subtree subtrees[] = {
-	{ "keepalivedVersion", version_oid, OID_LENGTH(version_oid), build_version },
-	{ "keepalivedRouterId", router_id_oid, OID_LENGTH(router_id_oid), build_router_id },
-	{ "keepalivedVrrp", vrrp_oid, OID_LENGTH(vrrp_oid), build_vrrp },
+	{ "keepalivedVersion", version_oid, OID_LENGTH(version_oid), build_version, NULL },
+	{ "keepalivedRouterId", router_id_oid, OID_LENGTH(router_id_oid), build_router_id, NULL },
+	{ "keepalivedVrrp", vrrp_oid, OID_LENGTH(vrrp_oid), build_vrrp, set_vrrp },
 };
 const struct snmp_vrrp_mib_desc snmp_vrrp_keepalived_desc = { subtrees, sizeof(subtrees) / sizeof(subtrees[0]) };
 

@@ -24,6 +24,8 @@ struct snmp_vrrp_subtree {
 	const oid *root;
 	size_t root_len;
 	void (*build)(struct snmp_snap *s, struct snmp_vrrp *sv, json_object *status);
+	/* Writable objects' SET phases (snmp_snap_set_fn); NULL: read-only. */
+	int (*set)(struct snmp_vrrp *sv, int mode, netsnmp_variable_list *vb);
 };
 
 struct snmp_vrrp_mib_desc {
@@ -52,6 +54,7 @@ struct snmp_vrrp_memo {
 struct snmp_vrrp {
 	struct snmp_subagent *agent;
 	snmp_vrrp_status_fn *status;
+	const struct snmp_vrrp_writes *writes;
 	void *status_data;
 	bool enabled[SNMP_VRRP_MIB_COUNT];
 	bool traps;

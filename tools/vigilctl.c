@@ -25,6 +25,7 @@ struct vigilctl_opts {
 	const char *socket_path;
 	enum ctl_command command;
 	bool json;
+	const char *event_types;     /* --type; NULL: not given */
 	long hold_s;                 /* --hold; -1: not given */
 	json_object *request;        /* built for commands with arguments */
 	bool check;                  /* `check`: a Nagios plugin over status */
@@ -60,6 +61,9 @@ static void usage(FILE *out)
 	      "                    removed from IPVS once its connections are gone\n"
 	      "  real-server enable VS RS\n"
 	      "                    end a drain (VS: ADDRESS:PORT, fwmark N or group NAME)\n"
+	      "  events [--type vrrp|checker|process[,...]]\n"
+	      "                    print state changes, one JSON line each, until\n"
+	      "                    interrupted (Ctrl-C)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --socket=PATH  control socket (default: $VIGIL_CONTROL_SOCKET, else\n"
@@ -106,7 +110,8 @@ static int parse_args(int argc, char **argv, struct vigilctl_opts *o)
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'v' },
-		{ "hold", required_argument, NULL, 'H' }, { NULL, 0, NULL, 0 },
+		{ "hold", required_argument, NULL, 'H' }, { "type", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	char *end;
@@ -122,6 +127,7 @@ static int parse_args(int argc, char **argv, struct vigilctl_opts *o)
 			if (errno || end == optarg || *end || o->hold_s < 0 || o->hold_s > 31536000)
 				return usage_error("--hold wants whole seconds, 0 to 31536000:", optarg);
 			break;
+		case 'T': o->event_types = optarg; break;
 		case 'h': usage(stdout); return VIGILCTL_OK;
 		case 'v': printf("vigilctl %s\n", PACKAGE_VERSION); return VIGILCTL_OK;
 		default: return usage_error("invalid option or missing value:", argv[optind - 1]);
@@ -129,6 +135,8 @@ static int parse_args(int argc, char **argv, struct vigilctl_opts *o)
 	}
 	if (optind >= argc)
 		return usage_error("no command given", NULL);
+	if (o->event_types && strcmp(argv[optind], "events") != 0)
+		return usage_error("--type goes with events only", NULL);
 	if (strcmp(argv[optind], "vrrp") == 0) {
 		if (o->json)
 			return usage_error("--json goes with status only", NULL);
@@ -153,6 +161,10 @@ static int parse_args(int argc, char **argv, struct vigilctl_opts *o)
 		return usage_error("unknown command", argv[optind]);
 	if (o->json && o->command != CTL_CMD_STATUS)
 		return usage_error("--json goes with status only", NULL);
+	if (o->command == CTL_CMD_EVENTS) {
+		o->request = vigilctl_events_request(o->event_types);
+		return o->request ? -1 : VIGILCTL_USAGE;
+	}
 	return -1;
 }
 
@@ -176,6 +188,11 @@ static int connect_daemon(const char *path)
 	if (fd >= 0)
 		close(fd);
 	return -1;
+}
+
+int vigilctl_connect(const char *path)
+{
+	return connect_daemon(path);
 }
 
 static bool send_all(int fd, const char *text, size_t len)
@@ -350,6 +367,11 @@ int main(int argc, char **argv)
 	if (!o.socket_path || !*o.socket_path)
 		o.socket_path = VIGILCTL_SOCKET_DEFAULT;
 	signal(SIGPIPE, SIG_IGN);
+	if (o.command == CTL_CMD_EVENTS) {
+		status = vigilctl_events_run(o.socket_path, o.request);
+		json_object_put(o.request);
+		return status;
+	}
 	response = exchange(&o, &status);
 	if (response)
 		status = report(&o, response);

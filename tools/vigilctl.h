@@ -43,6 +43,15 @@ int vigilctl_check_evaluate(json_object *status, const struct vigilctl_check_exp
  * running, UNKNOWN when it answered nothing readable. */
 int vigilctl_check_unreachable(bool not_running, FILE *out);
 
+/* `vigilctl events [--type CLASS[,CLASS]]` (vigilctl_events.c): the
+ * request (NULL with the usage error printed for an unknown class), and
+ * the loop printing each event line until interrupted; returns the exit
+ * status. */
+json_object *vigilctl_events_request(const char *types);
+int vigilctl_events_run(const char *socket_path, json_object *request);
+/* A connected control socket, or -1 with the reason printed (vigilctl.c). */
+int vigilctl_connect(const char *path);
+
 /* The readable form of a status result (vigilctl_status.c). */
 void vigilctl_print_status(json_object *result, FILE *out);
 

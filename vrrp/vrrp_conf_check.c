@@ -313,7 +313,7 @@ static void resolve_flags(struct vrrp_instance_config *inst, const struct global
 	}
 	/* min_ttl/max_ttl turn on check_unicast_src (keepalived.conf(5)). */
 	INHERIT(check_unicast_src, value, g->vrrp_check_unicast_src || ttl_checks);
-	INHERIT(common.smtp_alert, value, g->smtp_alert || g->smtp_alert_vrrp);
+	INHERIT(common.smtp_alert, value, global_smtp_alert_default(g, GLOBAL_SMTP_VRRP, false));
 	INHERIT(common.notify_priority_changes, value, g->vrrp_notify_priority_changes);
 }
 
@@ -347,7 +347,8 @@ static void check_instance(struct vrrp_instance_config *inst, const struct globa
 static void resolve_sync_group(struct vrrp_sync_group_config *grp, const struct global_config *g)
 {
 	if (!grp->common.smtp_alert.set)
-		grp->common.smtp_alert.value = g->smtp_alert || g->smtp_alert_vrrp;
+		grp->common.smtp_alert.value =
+			global_smtp_alert_default(g, GLOBAL_SMTP_VRRP, false);
 	if (!grp->common.notify_priority_changes.set)
 		grp->common.notify_priority_changes.value = g->vrrp_notify_priority_changes;
 }

@@ -49,6 +49,10 @@ struct vrrp_runtime {
 	struct vrrp_trackers *trackers;     /* NULL: objects read as up / 0 */
 	struct vrrp_notifier *notifier;     /* NULL: no notifications */
 	struct vrrp_noaccept *noaccept;     /* NULL: no_accept cannot be enforced */
+	/* vigild -V: a master stopping with the worker still resigns (priority
+	 * 0 advert) but leaves its VIPs, routes and rules where they are. */
+	bool keep_vips_at_stop;
+	bool worker_stopping;               /* set once the worker's stop begins */
 };
 
 struct vrrp_instance;
@@ -70,6 +74,14 @@ void vrrp_instance_track_init(struct vrrp_instance *inst);
 void vrrp_instance_track_up(struct vrrp_instance *inst, enum vrrp_track_kind kind,
 			    const char *name, bool up);
 void vrrp_instance_track_value(struct vrrp_instance *inst, const char *name, int64_t value);
+
+/* The operator's base priority (SNMP's vrrpInstanceBasePriority, 1..254,
+ * not for an address owner): tracking adjusts it from now on, and the
+ * machine gets the new effective priority at once.  The tracking's
+ * rebuild at the next reload restores the configured priority.  The
+ * base priority now: vrrp_instance_base_priority. */
+void vrrp_instance_set_base_priority(struct vrrp_instance *inst, uint8_t priority);
+uint8_t vrrp_instance_base_priority(const struct vrrp_instance *inst);
 
 /* Brings FAULT in line with the instance's own tracking and its sync
  * group's: feeds FAULT or FAULT_CLEARED when the machine disagrees. */

@@ -8,6 +8,7 @@
 #include "vrrp/vrrp_snmp_view.h"
 #include "vrrp/vrrp_mail.h"
 #include "vrrp/vrrp_lvs_sync.h"
+#include "vrrp/vrrp_event.h"
 
 /* keepalived: an instance removed by a reload is reported as FAULT, or
  * DELETED when notify_deleted asks for it, rather than STOP. */
@@ -37,6 +38,7 @@ void vrrp_instance_notify_transition(struct vrrp_instance *inst, const struct vr
 	enum vrrp_notify_event event;
 
 	vrrp_snmp_view_transition(inst, t);
+	vrrp_event_instance(inst, t);
 	vrrp_lvs_sync_transition(inst, t);
 	vrrp_mail_transition("Instance", inst->name, &inst->conf->common, t->to);
 	if (vrrp_notify_event_for_state(t->to, &event))

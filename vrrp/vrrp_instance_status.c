@@ -125,7 +125,8 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "advert_interface", inst->sock ? json_object_new_string(inst->vmac_name[0] &&
 		!c->vmac_xmit_base ? inst->vmac_name : c->interface) : NULL);
 	add(o, "version", json_object_new_int((int)c->version.value));
-	add(o, "priority", json_object_new_int((int)c->priority));
+	add(o, "priority", json_object_new_int(vrrp_instance_base_priority(inst)));
+	add(o, "configured_priority", json_object_new_int((int)c->priority));
 	add(o, "effective_priority", json_object_new_int(fsm->effective_priority));
 	add(o, "master_address", fsm->has_master_address ? addr_json(&fsm->master_address) : NULL);
 	add(o, "source_address", inst->src.family ? addr_json(&inst->src) : NULL);

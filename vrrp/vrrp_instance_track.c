@@ -163,6 +163,21 @@ void vrrp_instance_track_value(struct vrrp_instance *inst, const char *name, int
 		apply(inst);
 }
 
+void vrrp_instance_set_base_priority(struct vrrp_instance *inst, uint8_t priority)
+{
+	log_notice("VRRP instance %s: base priority %u -> %u set by the operator", inst->name,
+		   vrrp_instance_base_priority(inst), priority);
+	if (!inst->track_built)
+		vrrp_instance_track_init(inst);
+	inst->track.policy.base_priority = priority;
+	apply(inst);
+}
+
+uint8_t vrrp_instance_base_priority(const struct vrrp_instance *inst)
+{
+	return inst->track_built ? inst->track.policy.base_priority : (uint8_t)inst->conf->priority;
+}
+
 void vrrp_instance_track_free(struct vrrp_instance *inst)
 {
 	if (inst->track_built)

@@ -228,6 +228,11 @@ void vrrp_instance_remove_vips(struct vrrp_instance *inst)
 {
 	inst->vips_installed = false;
 	vrrp_instance_announce_stop(inst);
+	if (inst->rt->worker_stopping && inst->rt->keep_vips_at_stop) {
+		log_notice("VRRP instance %s: leaving its addresses, routes and rules in place "
+			   "(--dont-release-vrrp)", inst->name);
+		return;
+	}
 	for_each_route(inst, ROUTE_DEL);
 	if (have_netlink(inst))
 		for_each_vip(inst, del_one);

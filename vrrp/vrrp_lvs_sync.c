@@ -49,6 +49,22 @@ void vrrp_lvs_sync_daemon_fill(const struct global_lvs_sync_daemon *c, enum lvs_
 		d->mcast_group.v6 = c->group.u.v6;
 }
 
+void vrrp_lvs_sync_take_over(struct lvs_handle *lvs, const char *ifname)
+{
+	static const enum lvs_sync_state roles[] = { LVS_SYNC_MASTER, LVS_SYNC_BACKUP };
+	int rc;
+
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		rc = lvs_sync_daemon_stop(lvs, roles[i], ifname);
+		if (rc == 0)
+			log_info("lvs_sync_daemon: taking over: stopped the %s daemon "
+				 "already running", role_name(roles[i]));
+		else if (rc != -ESRCH)
+			log_error("lvs_sync_daemon: taking over: cannot stop the %s daemon: %s",
+				  role_name(roles[i]), strerror(-rc));
+	}
+}
+
 static void daemon_stop(void)
 {
 	int rc;
@@ -106,8 +122,16 @@ static bool same_settings(const struct global_lvs_sync_daemon *c)
 	       o->ttl == c->ttl && memcmp(&o->group, &c->group, sizeof(o->group)) == 0;
 }
 
-static void settings_drop(void)
+/* `hand_over`: the checker owns the daemons from now on (the line lost
+ * its instance), so ours is forgotten, not stopped: stopping it could
+ * stop the one the checker has just started. */
+static void settings_drop(bool hand_over)
 {
+	if (hand_over && follow.started)
+		log_info("lvs_sync_daemon: the %s daemon on %s is the checker's from now on",
+			 role_name(follow.running.state), follow.running.ifname);
+	if (hand_over)
+		follow.started = false;
 	daemon_stop();
 	free(follow.instance);
 	free(follow.conf.ifname);
@@ -151,12 +175,16 @@ void vrrp_lvs_sync_apply(const struct global_config *g, const struct ptr_array *
 	const struct vrrp_instance *inst;
 
 	if (!same_settings(c)) {
-		settings_drop();
+		bool was_ours = follow.instance != NULL;
+
+		settings_drop(c->ifname && !c->vrrp_instance);
 		if (!c->ifname || !c->vrrp_instance) {
 			vrrp_lvs_sync_stop();
 			return;
 		}
 		settings_take(c);
+		if (!was_ours && follow.lvs)
+			vrrp_lvs_sync_take_over(follow.lvs, follow.conf.ifname);
 	}
 	inst = find_instance(instances, follow.instance);
 	if (!inst) {
@@ -179,7 +207,7 @@ void vrrp_lvs_sync_transition(const struct vrrp_instance *inst, const struct vrr
 
 void vrrp_lvs_sync_stop(void)
 {
-	settings_drop();
+	settings_drop(false);
 	if (follow.lvs)
 		lvs_close(follow.lvs);
 	follow.lvs = NULL;

@@ -6,6 +6,7 @@
 #ifdef WITH_SNMP
 #include "daemon/global_conf.h"
 #include "snmp/snmp_vrrp.h"
+#include "vrrp/vrrp_worker.h"
 
 static struct snmp_vrrp *current;
 static vrrp_snmp_view_status_fn *current_status;
@@ -15,13 +16,40 @@ static json_object *status_of(void *data)
 	return current_status(data, NULL);
 }
 
+/* vrrpInstanceBasePriority: any instance but an address owner, whose
+ * priority is fixed at 255 by what it owns. */
+static enum snmp_write_verdict priority_check(void *data, size_t i, long priority)
+{
+	struct vrrp_instance *inst = vrrp_worker_instance_at(data, i);
+
+	(void)priority;
+	if (!inst)
+		return SNMP_WRITE_NO_SUCH_ROW;
+	return inst->conf->priority == 255 ? SNMP_WRITE_INCONSISTENT : SNMP_WRITE_OK;
+}
+
+static enum snmp_write_verdict priority_apply(void *data, size_t i, long priority, long *old)
+{
+	struct vrrp_instance *inst = vrrp_worker_instance_at(data, i);
+
+	if (!inst || inst->conf->priority == 255)
+		return SNMP_WRITE_FAILED;
+	*old = vrrp_instance_base_priority(inst);
+	vrrp_instance_set_base_priority(inst, (uint8_t)priority);
+	return SNMP_WRITE_OK;
+}
+
+static const struct snmp_vrrp_writes writes = {
+	.priority_check = priority_check, .priority_apply = priority_apply,
+};
+
 void vrrp_snmp_view_start(uv_loop_t *loop, const struct vigil_config *cfg,
 			  vrrp_snmp_view_status_fn *status, void *data)
 {
 	if (current || !snmp_vrrp_wanted(cfg->global))
 		return;
 	current_status = status;
-	current = snmp_vrrp_start(loop, cfg->global, status_of, data);
+	current = snmp_vrrp_start(loop, cfg->global, status_of, &writes, data);
 }
 
 void vrrp_snmp_view_reload(uv_loop_t *loop, const struct vigil_config *cfg,

@@ -12,6 +12,7 @@
 
 #include "vrrp/vrrp_instance_private.h"
 #include "vrrp/vrrp_snmp_view.h"
+#include "vrrp/vrrp_event.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -143,6 +144,7 @@ static void update_state(struct vrrp_sync_group *g)
 		return;
 	log_info("VRRP sync group %s: %s -> %s", g->name, vrrp_state_name(g->state),
 		 vrrp_state_name(now));
+	vrrp_event_group(g->name, g->state, now);
 	g->state = now;
 	vrrp_snmp_view_group(g->name, now);
 	vrrp_mail_transition("Group", g->name, &g->conf->common, now);

@@ -43,6 +43,7 @@ struct vrrp_vmac_set {
 	struct ptr_array entries;   /* struct vmac_entry */
 	struct ptr_array bases;     /* struct vmac_base */
 	bool holding;
+	bool keep_links;            /* vigild -V: the VIPs on them stay */
 	bool warned_rp_filter, warned_igmp;
 };
 
@@ -417,7 +418,7 @@ int vrrp_vmac_acquire(struct vrrp_vmac_set *set, const char *name, const char *b
 static void drop_entry(struct vrrp_vmac_set *set, size_t at)
 {
 	struct vmac_entry *e = set->entries.items[at];
-	int rc = delete_link(set, e->name);
+	int rc = set->keep_links ? 0 : delete_link(set, e->name);
 
 	if (rc < 0)
 		log_warning("VMAC %s: cannot delete it: %s", e->name, strerror(-rc));
@@ -453,6 +454,12 @@ void vrrp_vmac_hold_end(struct vrrp_vmac_set *set)
 		if (e->parked)
 			drop_entry(set, i);
 	}
+}
+
+void vrrp_vmac_set_keep_links(struct vrrp_vmac_set *set)
+{
+	if (set)
+		set->keep_links = true;
 }
 
 void vrrp_vmac_set_free(struct vrrp_vmac_set *set)

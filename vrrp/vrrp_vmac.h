@@ -68,6 +68,9 @@ struct vrrp_vmac_set;
 struct vrrp_vmac_set *vrrp_vmac_set_new(int *err);
 /* Deletes what is still held or parked. */
 void vrrp_vmac_set_free(struct vrrp_vmac_set *set);
+/* From now on interfaces are let go of but not deleted (vigild -V at
+ * stop: the VIPs they carry stay, and a restart reuses them). */
+void vrrp_vmac_set_keep_links(struct vrrp_vmac_set *set);
 
 /* The RFC 5798 MAC for `vrid` and family, or the configured one
  * (`conf_len` 6; 5: the VRID is the last octet; 0: none configured). */

@@ -439,6 +439,13 @@ static json_object *vrrp_worker_status(void *state, const struct vigil_config *c
 	return o;
 }
 
+struct vrrp_instance *vrrp_worker_instance_at(void *state, size_t i)
+{
+	struct vrrp_worker *vw = state;
+
+	return i < vw->instances.count ? vw->instances.items[i] : NULL;
+}
+
 /* ---- the operator's failback control (vigilctl vrrp) ----------------------------- */
 
 /* A demote's hold: long enough for any maintenance window, short enough
@@ -597,10 +604,21 @@ static json_object *vrrp_worker_command(void *state, json_object *req)
 /* Called by the worker's stop path (SIGTERM, `vigilctl stop`, parent
  * gone) before it exits: every instance resigns (priority 0 advert, VIPs
  * removed) synchronously, then the handles close and the loop ends. */
+static bool keep_vips_at_stop;
+
+void vrrp_worker_keep_vips_at_stop(bool keep)
+{
+	keep_vips_at_stop = keep;
+}
+
 static void vrrp_worker_stop(void *state)
 {
 	struct vrrp_worker *vw = state;
 
+	vw->rt.worker_stopping = true;
+	vw->rt.keep_vips_at_stop = keep_vips_at_stop;
+	if (vw->rt.keep_vips_at_stop)
+		vrrp_vmac_set_keep_links(vw->rt.vmacs);
 	free_groups(vw);
 	for (size_t i = 0; i < vw->instances.count; i++)
 		stop_instance(vw->instances.items[i]);

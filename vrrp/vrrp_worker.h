@@ -7,6 +7,18 @@
 
 #include "daemon/worker.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+
 extern const struct worker_ops vrrp_worker_ops;
+
+struct vrrp_instance;
+/* The worker's instance at position `i` (configuration order, as the
+ * status lists them), NULL past the end; `state` is the worker's. */
+struct vrrp_instance *vrrp_worker_instance_at(void *state, size_t i);
+
+/* vigild -V: at stop, masters leave their VIPs, routes, rules and VMACs
+ * in place.  Set by main before worker_main; a property of the process. */
+void vrrp_worker_keep_vips_at_stop(bool keep);
 
 #endif

@@ -10,11 +10,11 @@ its eth0, and the checks use short intervals (delay_loop 1-2 s, retries
 0.5 s apart)."""
 
 import os
-import signal
 import subprocess
 import time
 
 from vigiltest import configs
+from vigiltest.backends import TcpBackend
 from vigiltest.wait import wait_for
 
 VIP = "10.0.0.100"
@@ -22,38 +22,6 @@ RS1, RS2, RS3 = "10.0.0.11", "10.0.0.12", "10.0.0.13"
 PORT = 8080
 FALL, RISE = 3, 2            # retry 2 == fall 3
 LOOP, RETRY_DELAY = 2, 0.5   # TCP_CHECK delay_loop and delay_before_retry
-
-BACKEND = r"""
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2])))
-s.listen(64)
-while True:
-    c, _ = s.accept()
-    c.close()
-"""
-
-
-class Backend:
-    def __init__(self, host, addr, port):
-        self.host, self.addr, self.port = host, addr, port
-        self.proc = None
-
-    def start(self):
-        self.proc = self.host.popen("/usr/bin/python3", "-c", BACKEND, self.addr, self.port,
-                                    stdin=subprocess.DEVNULL)
-        # Listening before the first check, so a refused connect means "killed".
-        wait_for(lambda: self.host.exec("ss", "-ltnH", "src", "%s:%d" % (self.addr, self.port),
-                                        check=False).stdout.strip(), 5,
-                 "backend %s:%d to listen" % (self.addr, self.port))
-        return self
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait()
-
 
 def script(d, name, body):
     path = d.write_file(name, "#!/bin/sh\n" + body)
@@ -141,7 +109,7 @@ def start(host, vigild, backends=True):
     with open(d.misc_ok, "w"):
         pass
     d.write_config(config(d))
-    d.backends = {a: Backend(host, a, PORT).start() for a in (RS1, RS2)} if backends else {}
+    d.backends = {a: TcpBackend(host, a, PORT).start() for a in (RS1, RS2)} if backends else {}
     d.start(workers=["checker"])
     return d
 
@@ -307,7 +275,7 @@ def test_alpha_inhibit_on_failure_and_sorry_server(host, vigild):
                      "    }\n"
                      "}\n" % (VIP, RS1, PORT, d.notify, log, RS2, PORT))
     d.write_config(text)
-    backend = Backend(host, RS1, PORT).start()
+    backend = TcpBackend(host, RS1, PORT).start()
     try:
         d.start(workers=["checker"])
         # alpha: RS1 starts down and comes up on its first good check,
@@ -362,7 +330,7 @@ def test_ha_suspend_waits_for_the_virtual_address(host, vigild):
                  "        }\n"
                  "    }\n"
                  "}\n" % (VIP, RS1, PORT))
-    backend = Backend(host, RS1, PORT).start()
+    backend = TcpBackend(host, RS1, PORT).start()
     try:
         d.start(workers=["checker"])
         # The address is not on this host: no attempt is made.
@@ -378,4 +346,74 @@ def test_ha_suspend_waits_for_the_virtual_address(host, vigild):
         assert r["checkers"][0]["last_outcome"] == "ok"
         assert vs(d.status(), 80)["suspended"] is False
     finally:
+        backend.stop()
+
+
+def fd_count(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def test_out_of_descriptors_keeps_state_and_says_so(host, vigild):
+    """With its open file limit down to the descriptors it already holds,
+    the checker worker cannot open a socket: TCP_CHECK and HTTP_GET attempts
+    end as "internal" (Too many open files) without taking the real
+    servers down (retry 0: one real failure would), a rate-limited warning
+    says so, and checks resume once descriptors are back."""
+    host.exec("ip", "addr", "add", "%s/24" % RS1, "dev", "eth0")
+    d = vigild(host, configs.global_defs()
+               + "virtual_server %s 80 {\n"
+                 "    delay_loop 1\n"
+                 "    warmup 0\n"
+                 "    protocol TCP\n"
+                 "    real_server %s %d {\n"
+                 "        TCP_CHECK {\n"
+                 "            connect_timeout 1\n"
+                 "            retry 0\n"
+                 "        }\n"
+                 "    }\n"
+                 "    real_server %s %d {\n"
+                 "        HTTP_GET {\n"
+                 "            url {\n"
+                 "                path /\n"
+                 "                status_code 200\n"
+                 "            }\n"
+                 "            connect_timeout 1\n"
+                 "            retry 0\n"
+                 "        }\n"
+                 "    }\n"
+                 "}\n" % (VIP, RS1, PORT, RS1, PORT + 1))
+    backend = TcpBackend(host, RS1, PORT).start()
+    web = host.popen("/usr/bin/python3", "-m", "http.server", "--bind", RS1, str(PORT + 1),
+                     "--directory", d.dir, stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: host.exec("ss", "-ltnH", "src", "%s:%d" % (RS1, PORT + 1),
+                                   check=False).stdout.strip(), 5, "the web server to listen")
+        d.start(workers=["checker"])
+
+        def both_ok():
+            return all(r["checkers"][0]["last_outcome"] == "ok"
+                       for r in vs(d.status(), 80)["real_servers"])
+        wait_for(both_ok, 10, "both checks ok", diagnose=d.diagnose)
+        pid = d.worker_pids_from_files()["checker"]
+        n = fd_count(pid)
+        before = len(d.log_text())
+        # the soft limit only: raising it back needs no privilege
+        host.exec("prlimit", "--pid", str(pid), "--nofile=%d:" % n)
+
+        def starved():
+            rss = vs(d.status(), 80)["real_servers"]
+            return all(r["checkers"][0]["last_outcome"] == "internal" for r in rss) and rss
+        rss = wait_for(starved, 10, "both checks to fail for want of descriptors",
+                       diagnose=d.diagnose)
+        assert all(r["up"] for r in rss), rss
+        text = d.log_text()[before:]
+        assert "check not made, state kept" in text and "Too many open files" in text, text
+        assert ": down" not in text, text
+        host.exec("prlimit", "--pid", str(pid), "--nofile=%d:" % (n + 64))
+        wait_for(both_ok, 10, "checks to resume", diagnose=d.diagnose)
+        assert all(r["up"] for r in vs(d.status(), 80)["real_servers"])
+    finally:
+        web.kill()
+        web.wait()
         backend.stop()

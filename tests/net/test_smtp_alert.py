@@ -16,6 +16,7 @@ import subprocess
 import time
 
 from vigiltest import configs
+from vigiltest.backends import TcpBackend
 from vigiltest.wait import wait_for
 
 from test_vrrp_basic import FAST, master_down_s, wait_state
@@ -117,16 +118,6 @@ def test_vrrp_transitions_are_mailed(host, vigild, tmp_path):
         sink.stop()
 
 
-BACKEND = r"""
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2])))
-s.listen(64)
-while True:
-    c, _ = s.accept()
-    c.close()
-"""
 
 
 def checker_config(rs_addr, rs_port):
@@ -149,17 +140,13 @@ def test_real_server_down_and_quorum_loss_are_mailed(host, vigild, tmp_path):
     rs_addr, rs_port = "10.0.0.11", 8080
     host.exec("ip", "addr", "add", rs_addr + "/24", "dev", "eth0")
     sink = Sink(host, str(tmp_path / "mail"))
-    backend = host.popen("/usr/bin/python3", "-c", BACKEND, rs_addr, str(rs_port),
-                         stdin=subprocess.DEVNULL)
+    backend = TcpBackend(host, rs_addr, rs_port).start()
     try:
-        wait_for(lambda: host.exec("ss", "-ltnH", "src", "%s:%d" % (rs_addr, rs_port),
-                                   check=False).stdout.strip(), 5, "the backend to listen")
         d = vigild(host, checker_config(rs_addr, rs_port))
         d.start(workers=["checker"])
         time.sleep(1.5)            # a check or two while it is up: no mail
         assert sink.mails() == []
-        backend.send_signal(signal.SIGKILL)
-        backend.wait()
+        backend.stop()
         rs = "%s:%d" % (rs_addr, rs_port)
         m = sink.wait_subject("[%s] Realserver %s of virtual server 10.0.0.100:80 - DOWN"
                               % (ROUTER, rs))
@@ -167,9 +154,7 @@ def test_real_server_down_and_quorum_loss_are_mailed(host, vigild, tmp_path):
         assert rs in m["msg"].get_payload()
         sink.wait_subject("[%s] Virtualserver 10.0.0.100:80 - QUORUM NOT SATISFIED" % ROUTER)
     finally:
-        if backend.poll() is None:
-            backend.send_signal(signal.SIGKILL)
-            backend.wait()
+        backend.stop()
         sink.stop()
 
 

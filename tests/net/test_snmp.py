@@ -93,7 +93,8 @@ class Snmp:
         self.env = dict(os.environ, SNMP_PERSISTENT_DIR=persist, MIBS="", MIBDIRS=d)
         with open(os.path.join(d, "snmpd.conf"), "w") as f:
             f.write("master agentx\nagentXSocket %s\nagentaddress udp:127.0.0.1:%d\n"
-                    "rocommunity public 127.0.0.1\n" % (self.agentx, SNMP_PORT))
+                    "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n"
+                    % (self.agentx, SNMP_PORT))
             if traps:
                 f.write("trap2sink 127.0.0.1:%d public\n" % TRAP_PORT)
         with open(os.path.join(d, "snmptrapd.conf"), "w") as f:
@@ -135,6 +136,22 @@ class Snmp:
             if m and "No Such" not in m.group(2) and "No more variables" not in m.group(2):
                 out[m.group(1)] = m.group(2)
         return out
+
+    def set(self, oid, kind, val):
+        """snmpset through the read-write community: (exit status, output).
+        No retries: a SET is not repeated behind the test's back."""
+        res = self.host.exec("env", "MIBS=", "MIBDIRS=" + self.dir, "snmpset", "-v2c",
+                             "-c", "private", "-On", "-t", "3", "-r", "0",
+                             "udp:127.0.0.1:%d" % SNMP_PORT, oid, kind, str(val), check=False)
+        return res.returncode, res.stdout + res.stderr
+
+    def trap_text(self):
+        """What snmptrapd logged so far."""
+        try:
+            with open(self.trap_log) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
 
     def cleanup(self):
         for p in self.procs:
@@ -296,3 +313,47 @@ def test_runs_without_master_agent_and_registers_after_restarts(host, vigild, sn
     wait_walk(s, V3, lambda t: not t, timeout=10)
     assert s.walk(VRRP) == {}
     assert value(s.walk(KA), KA_INST_NAME + ".1") == 'STRING: "VI_1"'
+
+
+KA_INST_BASE_PRIO = KA + ".2.3.1.7"     # vrrpInstanceBasePriority.index (read-write)
+KA_INST_EFF_PRIO = KA + ".2.3.1.8"      # vrrpInstanceEffectivePriority.index
+
+
+def test_base_priority_write_makes_the_backup_preempt(lan, vigild, snmp):
+    sb = snmp(lan[1])
+    sb.start_snmpd()
+    a = vigild(lan[0], configs.global_defs("node-a")
+               + configs.vrrp_instance(priority=150, version=3, advert_int=0.1), name="a")
+    b = vigild(lan[1], snmp_config(100, sb.agentx, "node-b"), name="b")
+    a.start(workers=["vrrp"])
+    b.start(workers=["vrrp"])
+    a.wait(lambda: a.instance("VI_1")["state"] == "MASTER", "a to be MASTER")
+    b.wait(lambda: b.instance("VI_1")["state"] == "BACKUP", "b to be BACKUP")
+    wait_walk(sb, KA, lambda t: KA_INST_BASE_PRIO + ".1" in t)
+
+    # Refused, and nothing changes: 255 (the owner's) and 0 (resigning)
+    # are out of range, a string is the wrong type, instance 9 is none.
+    prio = KA_INST_BASE_PRIO + ".1"
+    for oid, kind, val, why in ((prio, "i", 255, "wrongValue"), (prio, "i", 0, "wrongValue"),
+                                (prio, "s", "200", "wrongType"),
+                                (KA_INST_BASE_PRIO + ".9", "i", 200, "noCreation")):
+        rc, out = sb.set(oid, kind, val)
+        assert rc != 0 and why in out, out
+    inst = b.instance("VI_1")
+    assert (inst["priority"], inst["effective_priority"], inst["state"]) == (100, 100, "BACKUP")
+
+    # 200: b's effective priority is 200 at once, it preempts a.
+    rc, out = sb.set(prio, "i", 200)
+    assert rc == 0, out
+    inst = b.instance("VI_1")
+    assert (inst["priority"], inst["configured_priority"], inst["effective_priority"]) \
+        == (200, 100, 200), inst
+    b.wait(lambda: b.instance("VI_1")["state"] == "MASTER", "b to preempt")
+    a.wait(lambda: a.instance("VI_1")["state"] == "BACKUP", "a to give way")
+    t = wait_walk(sb, KA, lambda t: number(t.get(prio, "0")) == 200)
+    assert number(value(t, KA_INST_EFF_PRIO + ".1")) == 200
+
+    # A reload restores the configured 100: a (150, preempting) takes over.
+    assert b.ctl("reload").returncode == 0
+    b.wait(lambda: b.instance("VI_1")["priority"] == 100, "the configured priority back")
+    a.wait(lambda: a.instance("VI_1")["state"] == "MASTER", "a to take over again")

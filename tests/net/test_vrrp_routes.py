@@ -148,3 +148,30 @@ def test_reload_with_changed_routes_swaps_them_on_the_master(lan, vigild):
     a.wait(lambda: not re.search(r"^10\.9\.0\.0/24", routes(lan[0]), re.M),
            "the old route gone from the master")
     assert holds_none(lan[1]), holdings(lan[1])
+
+
+def has_vip(host):
+    return (VIP4 + "/24") in host.exec("ip", "-4", "-o", "addr", "show", "dev", "eth0").stdout
+
+
+def test_dont_release_vrrp_leaves_the_masters_addresses_and_routes_at_stop(lan, vigild):
+    """vigild -V (keepalived's --dont-release-vrrp): the stopping master
+    still resigns with priority 0, so the backup takes over, but its VIP,
+    routes and rules stay; the next start without -V removes them."""
+    a = vigild(lan[0], node_config(150), name="a")
+    b = vigild(lan[1], node_config(100), name="b")
+    a.start("-V", workers=["vrrp"])
+    b.start(workers=["vrrp"])
+    wait_state(a, "MASTER")
+    wait_state(b, "BACKUP")
+    a.wait(lambda: holds_all(lan[0]) and has_vip(lan[0]), "the master's VIP, routes and rules")
+    assert a.stop() == 0
+    wait_state(b, "MASTER")
+    assert has_vip(lan[0]) and holds_all(lan[0]), holdings(lan[0])
+    assert "--dont-release-vrrp" in a.log_text()
+    # A start without -V, as backup, clears what the last run left.
+    a2 = vigild(lan[0], node_config(50), name="a2")
+    a2.start(workers=["vrrp"])
+    wait_state(a2, "BACKUP")
+    assert holds_none(lan[0]) and not has_vip(lan[0]), holdings(lan[0])
+    assert b.stop() == 0 and a2.stop() == 0

@@ -11,7 +11,9 @@
 #include "checker/check_http_verify.h"
 #include "checker/check_probe.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -459,6 +461,71 @@ static void test_probe_cancel(void **state)
 	assert_null(run.attempt.probe);
 }
 
+/* Runs one attempt to the end (the loop itself may stay alive). */
+static void probe_once(struct probe_run *run)
+{
+	run->done_calls = 0;
+	assert_int_equal(check_probe_start(&run->attempt), 0);
+	while (run->done_calls == 0)
+		uv_run(&run->loop, UV_RUN_ONCE);
+}
+
+/* A held loop keeps its multi handle between transfers, and the idle
+ * handle keeps no loop alive; released, it goes. */
+static void test_probe_held_multi_outlives_transfers(void **state)
+{
+	struct probe_run run;
+
+	(void)state;
+	probe_setup(&run, false, 2000000);
+	assert_false(check_curl_active(&run.loop));
+	assert_int_equal(check_curl_hold(&run.loop), 0);
+	for (int i = 0; i < 3; i++) {
+		probe_once(&run);
+		assert_int_equal(run.result.outcome, CHECK_FAIL_CONNECT_REFUSED);
+		uv_run(&run.loop, UV_RUN_DEFAULT);   /* returns: nothing of ours is active */
+		assert_true(check_curl_active(&run.loop));
+	}
+	check_curl_release(&run.loop);
+	assert_false(check_curl_active(&run.loop));
+	probe_teardown(&run);
+}
+
+/* The lowest descriptor number not in use: with the open file limit
+ * there, no new descriptor can be made (those above stay open). */
+static int lowest_free_fd(void)
+{
+	int fd = 0;
+
+	while (fcntl(fd, F_GETFD) >= 0)
+		fd++;
+	return fd;
+}
+
+/* No descriptor left for the socket: "internal", detail EMFILE, and no
+ * verdict about the server (not a connect error). */
+static void test_probe_out_of_descriptors(void **state)
+{
+	struct probe_run run;
+	struct rlimit old, low;
+
+	(void)state;
+	probe_setup(&run, true, 2000000);
+	assert_int_equal(check_curl_hold(&run.loop), 0);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)lowest_free_fd();
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	probe_once(&run);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(run.result.outcome, CHECK_FAIL_INTERNAL);
+	assert_int_equal(run.result.detail, EMFILE);
+	assert_true(run.result.no_verdict);
+	assert_non_null(strstr(run.result.text, "socket: Too many open files"));
+	check_curl_release(&run.loop);
+	probe_teardown(&run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +545,8 @@ int main(void)
 		cmocka_unit_test(test_probe_refused),
 		cmocka_unit_test(test_probe_timeout),
 		cmocka_unit_test(test_probe_cancel),
+		cmocka_unit_test(test_probe_held_multi_outlives_transfers),
+		cmocka_unit_test(test_probe_out_of_descriptors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

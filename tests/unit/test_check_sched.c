@@ -1,9 +1,10 @@
 /* Unit tests for checker/check_sched.c: one checker's schedule and state
- * (jitter, rise/fall, the faster retry interval, counters, dynamic
- * weight), and the rules above it (real server up iff all checkers up,
- * its IPVS weight with inhibit_on_failure and drains, quorum with
- * hysteresis, the sorry server), without a loop or a clock.  Also that
- * keepalived's `retry N` comes out as fall N + 1 from a configuration. */
+ * (jitter, the timetable of attempts, rise/fall, the faster retry
+ * interval, counters, dynamic weight), and the rules above it (real
+ * server up iff all checkers up, its IPVS weight with inhibit_on_failure
+ * and drains, quorum with hysteresis, the sorry server), without a loop
+ * or a clock.  Also that keepalived's `retry N` comes out as fall N + 1
+ * from a configuration. */
 #include "unit.h"
 
 #include "checker/check_conf.h"
@@ -47,6 +48,104 @@ static void test_first_delay_is_within_warmup(void **state)
 	assert_int_equal(check_sched_first_delay_us(&p, 1u << 31), p.warmup_us / 2);
 	p.warmup_us = 0;         /* warmup 0: at once */
 	assert_int_equal(check_sched_first_delay_us(&p, 123456789), 0);
+}
+
+/* The next attempt is due delay after the previous one was due, however
+ * long that one took, as long as it ended before then. */
+static void test_next_due_keeps_the_timetable(void **state)
+{
+	(void)state;
+	assert_int_equal(check_sched_next_due_us(100 * S, 100 * S, 100 * S + 3000, 1 * S),
+			 101 * S);
+	/* started 40 ms late (a busy loop) and took 500 ms: still on the grid */
+	assert_int_equal(check_sched_next_due_us(100 * S, 100 * S + 40000, 100 * S + 540000, 1 * S),
+			 101 * S);
+}
+
+/* A check that ran past its next slot (connect_timeout 2 s, delay 1 s)
+ * waits the delay from its end: never back to back. */
+static void test_next_due_after_an_overrun_waits_from_the_end(void **state)
+{
+	(void)state;
+	assert_int_equal(check_sched_next_due_us(100 * S, 100 * S, 102 * S, 1 * S), 103 * S);
+	/* ended exactly when the next was due: that slot is gone */
+	assert_int_equal(check_sched_next_due_us(100 * S, 100 * S, 101 * S, 1 * S), 102 * S);
+	assert_int_equal(check_sched_next_due_us(100 * S, 100 * S, 100 * S + 2500000, 2 * S),
+			 104 * S + 500000);
+}
+
+/* A check that started more than half the delay late (a loop far behind)
+ * does not catch up with a short interval: the timetable restarts from
+ * when it started. */
+static void test_next_due_after_a_late_start_does_not_catch_up(void **state)
+{
+	(void)state;
+	assert_int_equal(check_sched_next_due_us(100 * S, 100 * S + 760000, 100 * S + 770000,
+						 1 * S), 101 * S + 760000);
+	assert_int_equal(check_sched_next_due_us(100 * S, 100 * S + 500000, 100 * S + 510000,
+						 1 * S), 101 * S);
+}
+
+/* Lateness does not add up: 1,000 attempts that each start up to 30 ms
+ * late and take up to 150 ms more still start on due + k * delay_loop;
+ * and two checkers run in the same loop pass (same start and end) keep
+ * their phases instead of being rescheduled together for ever after. */
+static void test_lateness_does_not_accumulate(void **state)
+{
+	uint64_t a = 5 * S, b = 5 * S + 7000;
+
+	(void)state;
+	for (unsigned k = 0; k < 1000; k++) {
+		uint64_t start = b + (k % 4) * 10000, end = start + (k % 7) * 25000;
+
+		a = check_sched_next_due_us(a, start, end, 1 * S);
+		b = check_sched_next_due_us(b, start, end, 1 * S);
+	}
+	assert_int_equal(a, 1005 * S);
+	assert_int_equal(b, 1005 * S + 7000);
+}
+
+/* vigil out of descriptors says nothing about the server: with fall 1 a
+ * real failure takes it down at once, a result with no_verdict does not
+ * (nor does it count), yet it is recorded. */
+static void test_no_verdict_changes_nothing(void **state)
+{
+	struct check_sched_params p = params;
+	struct check_schedule s;
+	struct check_result r = result(CHECK_FAIL_INTERNAL);
+	uint64_t next = 0;
+
+	(void)state;
+	p.fall = 1;
+	check_sched_init(&s, &p);
+	r.no_verdict = true;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(check_sched_result(&s, &r, 1, &next), CHECK_SCHED_SAME);
+	assert_true(s.up);
+	assert_int_equal(s.failures, 0);
+	assert_int_equal(next, p.delay_loop_us);
+	assert_int_equal(s.attempts, 3);
+	assert_int_equal(s.outcomes[CHECK_FAIL_INTERNAL], 3);
+	assert_true(s.last_failure.valid);
+	feed(&s, CHECK_FAIL_INTERNAL, CHECK_SCHED_WENT_DOWN, p.delay_loop_us);
+}
+
+/* A disagreeing result being counted makes the next attempt a retry. */
+static void test_retrying_while_counting(void **state)
+{
+	struct check_schedule s;
+
+	(void)state;
+	check_sched_init(&s, &params);
+	assert_false(check_sched_retrying(&s));
+	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, params.delay_before_retry_us);
+	assert_true(check_sched_retrying(&s));
+	feed(&s, CHECK_OK, CHECK_SCHED_SAME, params.delay_loop_us);
+	assert_false(check_sched_retrying(&s));
+	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, params.delay_before_retry_us);
+	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, params.delay_before_retry_us);
+	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_WENT_DOWN, params.delay_loop_us);
+	assert_false(check_sched_retrying(&s));
 }
 
 static void test_fall_failures_with_faster_retries(void **state)
@@ -249,6 +348,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_delay_is_within_warmup),
+		cmocka_unit_test(test_next_due_keeps_the_timetable),
+		cmocka_unit_test(test_next_due_after_an_overrun_waits_from_the_end),
+		cmocka_unit_test(test_next_due_after_a_late_start_does_not_catch_up),
+		cmocka_unit_test(test_lateness_does_not_accumulate),
+		cmocka_unit_test(test_no_verdict_changes_nothing),
+		cmocka_unit_test(test_retrying_while_counting),
 		cmocka_unit_test(test_fall_failures_with_faster_retries),
 		cmocka_unit_test(test_a_success_resets_the_failure_count),
 		cmocka_unit_test(test_rise_successes_bring_it_up),

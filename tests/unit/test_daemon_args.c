@@ -141,6 +141,57 @@ static void test_worker_argv(void **state)
 	vigild_argv_free(argv);
 }
 
+/* -I reaches the checker worker (and only it) and the process-wide
+ * accessor the checker reads at stop. */
+/* Whether the worker command line of `kind` carries `flag`. */
+static bool worker_gets(const struct vigild_args *a, enum worker_kind kind, const char *flag)
+{
+	char **argv = vigild_args_worker_argv(a, "vigild", kind);
+	bool found = false;
+
+	for (char **p = argv; *p; p++)
+		found |= strcmp(*p, flag) == 0;
+	vigild_argv_free(argv);
+	return found;
+}
+
+static void test_dont_release_ipvs(void **state)
+{
+	struct vigild_args a;
+
+	assert_true(parse(&a, NULL));
+	assert_false(vigild_dont_release_ipvs());
+	vigild_args_free(&a);
+	assert_true(parse(&a, "--dont-release-ipvs", NULL));
+	assert_true(a.dont_release_ipvs);
+	assert_true(vigild_dont_release_ipvs());
+	assert_false(worker_gets(&a, WORKER_VRRP, "--dont-release-ipvs"));
+	assert_true(worker_gets(&a, WORKER_CHECKER, "--dont-release-ipvs"));
+	vigild_args_free(&a);
+	assert_true(parse(&a, "-I", NULL));
+	assert_true(a.dont_release_ipvs);
+	vigild_args_free(&a);
+	assert_true(parse(&a, NULL));
+	assert_false(vigild_dont_release_ipvs());
+	vigild_args_free(&a);
+}
+
+/* -V reaches the VRRP worker only. */
+static void test_dont_release_vrrp(void **state)
+{
+	struct vigild_args a;
+
+	assert_true(parse(&a, "-V", NULL));
+	assert_true(a.dont_release_vrrp);
+	assert_true(worker_gets(&a, WORKER_VRRP, "--dont-release-vrrp"));
+	assert_false(worker_gets(&a, WORKER_CHECKER, "--dont-release-vrrp"));
+	vigild_args_free(&a);
+	assert_true(parse(&a, NULL));
+	assert_false(a.dont_release_vrrp);
+	assert_false(worker_gets(&a, WORKER_VRRP, "--dont-release-vrrp"));
+	vigild_args_free(&a);
+}
+
 static void test_signum(void **state)
 {
 	assert_int_equal(vigild_signum("STOP"), SIGTERM);
@@ -189,6 +240,8 @@ int main(void)
 		cmocka_unit_test(test_log_facility),
 		cmocka_unit_test(test_unsupported_and_refused),
 		cmocka_unit_test(test_worker_argv),
+		cmocka_unit_test(test_dont_release_ipvs),
+		cmocka_unit_test(test_dont_release_vrrp),
 		cmocka_unit_test(test_signum),
 		cmocka_unit_test(test_pidfile),
 	};

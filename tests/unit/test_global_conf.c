@@ -422,6 +422,69 @@ static void test_lvs_flush(void **state)
 	want_defs_value("lvs_flush", "lvs_flush", "true");
 }
 
+/* The smtp_alert defaults: global_defs lines, then what a vrrp_instance
+ * without its own smtp_alert gets. */
+struct smtp_case {
+	const char *defs;
+	bool vrrp, vs, rs;      /* defaults for instances, virtual servers, real servers */
+};
+
+static bool instance_smtp_alert(const struct vigil_config *cfg)
+{
+	json_object *root = vigil_config_to_json(cfg), *vrrp, *insts, *value;
+	bool on;
+
+	assert_true(json_object_object_get_ex(root, "vrrp", &vrrp));
+	assert_true(json_object_object_get_ex(vrrp, "instances", &insts));
+	assert_true(json_object_object_get_ex(json_object_array_get_idx(insts, 0), "smtp_alert",
+					      &value));
+	on = json_object_get_boolean(value);
+	json_object_put(root);
+	return on;
+}
+
+static void want_smtp_defaults(const struct smtp_case *c)
+{
+	struct conf_diags diags;
+	char *text = xasprintf("global_defs {\n%s\n}\n"
+			       "vrrp_instance V {\n interface lo\n virtual_router_id 1\n"
+			       " priority 100\n virtual_ipaddress {\n  10.1.1.1\n }\n}\n",
+			       c->defs);
+	struct vigil_config *cfg = load(text, false, &diags);
+
+	if (!cfg)
+		print_diags(&diags);
+	assert_non_null(cfg);
+	if (global_smtp_alert_default(cfg->global, GLOBAL_SMTP_VRRP, false) != c->vrrp
+	    || global_smtp_alert_default(cfg->global, GLOBAL_SMTP_CHECKER, false) != c->vs
+	    || global_smtp_alert_default(cfg->global, GLOBAL_SMTP_CHECKER, true) != c->rs)
+		fail_msg("smtp_alert defaults wrong for: %s", c->defs);
+	assert_int_equal(instance_smtp_alert(cfg), c->vrrp);
+	vigil_config_free(cfg);
+	conf_diags_free(&diags);
+	free(text);
+}
+
+static void test_smtp_alert_precedence(void **state)
+{
+	static const struct smtp_case cases[] = {
+		{ "", false, false, true },
+		{ "smtp_alert", true, true, true },
+		{ "smtp_alert no", false, false, false },
+		{ "smtp_alert yes\nsmtp_alert_vrrp no", false, true, true },
+		{ "smtp_alert yes\nsmtp_alert_checker no", true, false, false },
+		{ "smtp_alert_checker no\nsmtp_alert yes", true, false, false },
+		{ "smtp_alert no\nsmtp_alert_vrrp yes", true, false, false },
+		{ "smtp_alert_vrrp yes", true, false, true },
+		{ "smtp_alert_checker yes", false, true, true },
+		{ "smtp_alert_checker no", false, false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		want_smtp_defaults(&cases[i]);
+}
+
 static void test_snmp_keywords(void **state)
 {
 	(void)state;
@@ -1125,6 +1188,7 @@ int main(void)
 		cmocka_unit_test(test_lvs_sync_daemon_instance),
 		cmocka_unit_test(test_interfaces_on_host),
 		cmocka_unit_test(test_lvs_flush),
+		cmocka_unit_test(test_smtp_alert_precedence),
 		cmocka_unit_test(test_snmp_keywords),
 		cmocka_unit_test(test_snmp_socket_syntax),
 		cmocka_unit_test(test_not_yet_keywords),

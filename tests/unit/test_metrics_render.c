@@ -21,8 +21,11 @@ static const char status_text[] =
 	"\"sync_groups\":[{\"name\":\"SG1\",\"state\":\"BACKUP\"}]},"
 	"\"virtual_servers\":[{\"address\":\"10.0.0.10\",\"port\":80,\"protocol\":\"TCP\","
 	"\"quorum_ok\":true,\"installed\":false,\"real_servers\":[{\"address\":\"10.0.1.2\","
-	"\"port\":8080,\"up\":false,\"weight\":3,\"effective_weight\":0,"
-	"\"last_check_latency_us\":1500,\"check_failures\":5}]},"
+	"\"port\":8080,\"up\":false,\"weight\":4,\"configured_weight\":3,\"effective_weight\":0,\"checkers\":["
+	"{\"last_check\":\"2026-11-27T10:00:01.000Z\",\"last_latency_ms\":1.5,\"failures\":5},"
+	"{\"last_check\":\"2026-11-27T10:00:00.500Z\",\"last_latency_ms\":9,\"failures\":2},"
+	"{\"last_check\":null,\"last_latency_ms\":null,\"failures\":0}]},"
+	"{\"address\":\"10.0.1.3\",\"port\":8080,\"up\":true,\"checkers\":[]}]},"
 	"{\"fwmark\":7,\"protocol\":\"TCP\",\"real_servers\":[]}]}";
 
 static char *render(const char *json, size_t *len)
@@ -90,7 +93,44 @@ static void test_servers(void **state)
 	assert_line(t, "vigil_real_server_weight{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.2:8080\"} 0");
 	assert_line(t, "vigil_real_server_configured_weight{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.2:8080\"} 3");
 	assert_line(t, "vigil_real_server_check_latency_seconds{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.2:8080\"} 0.0015");
-	assert_line(t, "vigil_real_server_check_failures_total{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.2:8080\"} 5");
+	/* the sum over its checkers; the latency of the one that ran last */
+	assert_line(t, "vigil_real_server_check_failures_total{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.2:8080\"} 7");
+	/* no checker, or none has run: no sample rather than a made-up 0 */
+	assert_null(strstr(t, "vigil_real_server_check_latency_seconds{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.3:8080\"}"));
+	assert_null(strstr(t, "vigil_real_server_check_failures_total{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.3:8080\"}"));
+	free(t);
+}
+
+/* Process figures of the parent and each worker, and each worker's mail
+ * counters (a worker that did not answer has none). */
+static const char process_text[] =
+	"{\"version\":\"1\",\"rss_bytes\":1048576,\"cpu_seconds\":0.25,\"workers\":["
+	"{\"name\":\"vrrp\",\"state\":\"running\",\"rss_bytes\":2097152,\"cpu_seconds\":1.5,"
+	"\"smtp_alert\":{\"queued\":4,\"sent\":3,\"failed\":1,\"dropped\":0}},"
+	"{\"name\":\"checker\",\"state\":\"unresponsive\",\"rss_bytes\":null,"
+	"\"cpu_seconds\":null,\"smtp_alert\":null}]}";
+
+static void test_process_figures_and_mail(void **state)
+{
+	size_t len;
+	char *t = render(process_text, &len);
+
+	(void)state;
+	assert_line(t, "# TYPE vigil_process_resident_memory_bytes gauge");
+	assert_line(t, "vigil_process_resident_memory_bytes{process=\"parent\"} 1048576");
+	assert_line(t, "vigil_process_resident_memory_bytes{process=\"vrrp\"} 2097152");
+	assert_line(t, "# TYPE vigil_process_cpu_seconds_total counter");
+	assert_line(t, "vigil_process_cpu_seconds_total{process=\"parent\"} 0.25");
+	assert_line(t, "vigil_process_cpu_seconds_total{process=\"vrrp\"} 1.5");
+	assert_line(t, "vigil_smtp_alert_mails_queued_total{worker=\"vrrp\"} 4");
+	assert_line(t, "vigil_smtp_alert_mails_sent_total{worker=\"vrrp\"} 3");
+	assert_line(t, "vigil_smtp_alert_mails_failed_total{worker=\"vrrp\"} 1");
+	assert_line(t, "vigil_smtp_alert_mails_dropped_total{worker=\"vrrp\"} 0");
+	assert_line(t, "# TYPE vigil_smtp_alert_mails_sent_total counter");
+	/* unknown figures are left out, not reported as 0 */
+	assert_null(strstr(t, "{process=\"checker\"}"));
+	assert_null(strstr(t, "vigil_smtp_alert_mails_sent_total{worker=\"checker\"}"));
+	assert_null(strstr(t, "vigil_smtp_alert_mails_failed_total{worker=\"checker\"}"));
 	free(t);
 }
 
@@ -126,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_process_and_vrrp),
 		cmocka_unit_test(test_servers),
 		cmocka_unit_test(test_partial_status),
+		cmocka_unit_test(test_process_figures_and_mail),
 		cmocka_unit_test(test_state_values),
 	};
 

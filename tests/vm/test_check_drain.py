@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-import vigilvm
+from guest_helpers import DAEMON_LOG_SH, TABLE_FUNCS_SH, section, vigild_commands
 
 CONF = """global_defs {
     router_id vm-drain
@@ -110,19 +110,7 @@ CONF_EOF
 ip netns exec rs python3 $d/backend.py &
 backend=$!
 ctl() { %(build)s/vigilctl -s $d/ctl.sock "$@"; }
-table() { ipvsadm -Sn > $d/t 2>&1; }
-has() { grep -q -x -e "$1" $d/t; }
-until_ok() {
-    end=$(($(date +%%s) + $1))
-    while :; do
-        table
-        if eval "$2"; then return 0; fi
-        [ $(date +%%s) -lt $end ] || break
-        sleep 0.3
-    done
-    echo "TIMEOUT-WAITING: $2"
-    return 1
-}
+%(table_funcs)s
 phase() {
     echo "=== TABLE $1"
     ipvsadm -Sn
@@ -132,9 +120,7 @@ phase() {
 }
 RS2="-a -t 10.0.0.100:80 -r 10.0.0.2:80 -m"
 
-%(build)s/vigild -n -l -D -f $d/vigil.conf -p $d/v.pid -r $d/vr.pid -c $d/vc.pid \
-    --control-socket $d/ctl.sock > $d/log 2>&1 &
-daemon=$!
+%(start)s
 until_ok 40 'has "$RS2 -w 2" && has "-a -t 10.0.0.100:80 -r 10.0.0.3:80 -m -w 1"'
 
 python3 $d/holder.py $d &
@@ -159,23 +145,13 @@ echo "=== END enable"
 until_ok 10 'has "$RS2 -w 2"'
 phase enabled
 
-kill -TERM $daemon
-wait $daemon
-echo "DAEMON-EXIT=$?"
-echo "=== DAEMON-LOG"
-cat $d/log
-echo "=== END DAEMON-LOG"
+%(stop)s
+%(daemon_log)s
 kill $backend
 exit 0
 """
 
 RS2 = "-a -t 10.0.0.100:80 -r 10.0.0.2:80 -m"
-
-
-def section(output, kind, phase):
-    m = re.search(r"^=== %s %s\n(.*?)^=== " % (kind, re.escape(phase)), output, re.M | re.S)
-    assert m, "no %s %s section in:\n%s" % (kind, phase, output)
-    return m.group(1)
 
 
 def rs2(output, phase):
@@ -189,8 +165,11 @@ def rs2(output, phase):
 
 @pytest.fixture(scope="module")
 def run(vm, build_dir):
+    commands = vigild_commands(build_dir, conf="$d/vigil.conf")
     script = SCENARIO % {"backend": BACKEND_PY.strip(), "holder": HOLDER_PY.strip(),
-                         "conf": CONF, "build": build_dir}
+                         "conf": CONF, "build": build_dir, "table_funcs": TABLE_FUNCS_SH,
+                         "start": commands["start"], "stop": commands["stop"],
+                         "daemon_log": DAEMON_LOG_SH}
     res = vm.run(script, timeout=420)
     print("VM run took %.1fs" % res.seconds)
     assert res.returncode == 0, res.output

@@ -34,6 +34,9 @@ import re
 
 import pytest
 
+from guest_helpers import (DAEMON_LOG_SH, KEEPALIVED, TABLE_FUNCS_SH, assert_clean_exit,
+                           sections, vigild_commands)
+
 
 # The backends: every real server with a health check listens here.
 BACKENDS = ["10.0.0.2:80", "10.0.0.3:80", "10.0.0.15:80", "10.0.0.4:80", "10.0.0.5:80",
@@ -267,20 +270,7 @@ ipvsadm -D -t 10.8.8.8:80
 ipvsadm -A -t 10.9.9.9:99 -s rr
 ipvsadm -a -t 10.9.9.9:99 -r 10.0.0.2:99 -m -w 7
 
-table() { ipvsadm -Sn > $d/t 2>&1; }
-has() { grep -q -x -e "$1" $d/t; }
-# until_ok SECONDS CONDITION: polls the table until CONDITION holds.
-until_ok() {
-    end=$(($(date +%%s) + $1))
-    while :; do
-        table
-        if eval "$2"; then return 0; fi
-        [ $(date +%%s) -lt $end ] || break
-        sleep 0.3
-    done
-    echo "TIMEOUT-WAITING: $2"
-    return 1
-}
+%(table_funcs)s
 phase() {
     sleep 1   # let anything still in flight land, then show the table
     echo "=== TABLE $1"
@@ -301,6 +291,14 @@ ipvsadm -Ln --thresholds -t 10.0.0.100:80
 echo "=== END thresholds"
 
 python3 $d/traffic.py 10.0.0.100:80:8 10.0.0.102:80:4
+# The kernel publishes connection counters from its estimator every 2 s:
+# wait until both busy destinations show theirs.
+for i in $(seq 60); do
+    ipvsadm -Ln --stats --exact > $d/s
+    awk '$2 == "10.0.0.3:80" && $3 > 0 { a = 1 } $2 == "10.0.0.5:80" && $3 > 0 { b = 1 }
+         END { exit !(a && b) }' $d/s && break
+    sleep 0.1
+done
 phase traffic
 
 cp $d/b.conf $d/run.conf
@@ -325,29 +323,10 @@ phase rs-up
 
 %(stop)s
 phase stop
-echo "=== DAEMON-LOG"
-cat $d/log
-echo "=== END DAEMON-LOG"
+%(daemon_log)s
 kill $backend
 exit 0
 """
-
-KEEPALIVED = {
-    "start": ("keepalived -n -l -D -f $d/run.conf -p $d/k.pid -c $d/kc.pid -r $d/kr.pid "
-              "> $d/log 2>&1 &\ndaemon=$!"),
-    "reload": "kill -HUP $daemon",
-    "stop": 'kill -TERM $daemon\nwait $daemon\necho "DAEMON-EXIT=$?"',
-}
-
-
-def vigild_commands(build):
-    return {
-        "start": ("%s/vigild -n -l -D -f $d/run.conf -p $d/v.pid -r $d/vr.pid -c $d/vc.pid "
-                  "--control-socket $d/ctl.sock > $d/log 2>&1 &\ndaemon=$!" % build),
-        "reload": "%s/vigilctl -s $d/ctl.sock reload || kill -HUP $daemon" % build,
-        "stop": 'kill -TERM $daemon\nwait $daemon\necho "DAEMON-EXIT=$?"',
-    }
-
 
 def scenario(commands):
     chk = TCP_CHECK
@@ -358,19 +337,13 @@ def scenario(commands):
         "conf_a": CONF % {"w3": 1, "chk": chk, "extra": EXTRA},
         "conf_b": CONF % {"w3": 2, "chk": chk, "extra": ""},
         "backends": " ".join("'%s'" % b for b in BACKENDS),
+        "table_funcs": TABLE_FUNCS_SH,
+        "daemon_log": DAEMON_LOG_SH,
     })
     return SCENARIO % values
 
 
 # ---- parsing what the guest printed ----
-
-def sections(output, kind):
-    """{phase: text} for every `=== KIND phase` ... next `===` block."""
-    found = {}
-    for m in re.finditer(r"^=== %s (\S+)\n(.*?)(?=^=== )" % kind, output, re.M | re.S):
-        found[m.group(1)] = m.group(2)
-    return found
-
 
 def table_of(text):
     """`ipvsadm -Sn` as {service line: [destination lines, in kernel order]}."""
@@ -494,14 +467,6 @@ START = FOREIGN + [
     "-a -t 10.0.0.105:80 -r 10.0.0.14:80 -m -w 1",
 ] + ["-A -t 10.0.1.%d:8080 -s lc -p 50" % i for i in (1, 2, 3)] + \
     ["-a -t 10.0.1.%d:8080 -r 10.0.0.8:80 -m -w 1" % i for i in (1, 2, 3)]
-
-
-def assert_clean_exit(output):
-    """The daemon stopped with status 0 and no sanitizer report (builds
-    with --enable-asan/--enable-ubsan print theirs into the daemon's log)."""
-    assert "DAEMON-EXIT=0" in output, output
-    for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
-        assert marker not in output, output
 
 
 def check_scenario(run):
@@ -685,9 +650,7 @@ ipvsadm -Sn
 echo "=== DAEMONS stopped"
 ipvsadm -Ln --daemon
 echo "=== END stopped"
-echo "=== DAEMON-LOG"
-cat $d/log
-echo "=== END DAEMON-LOG"
+%(daemon_log)s
 exit 0
 """
 
@@ -695,6 +658,7 @@ exit 0
 def globals_boot(vm, commands):
     values = dict(commands)
     values["conf"] = GLOBALS_CONF
+    values["daemon_log"] = DAEMON_LOG_SH
     res = vm.run(GLOBALS_SCENARIO % values, timeout=300)
     print("VM run took %.1fs" % res.seconds)
     for phase, text in sections(res.output, "DAEMONS").items():

@@ -17,6 +17,15 @@ walks these phases, each waiting (bounded) for the daemons it expects:
   default     `inst VI_1`, no id (reload)      -> master daemon, syncid 51 (the VRID)
   stopped     the daemon stopped               -> no sync daemon
 
+vigild also switches the line between its two forms across reloads, twice
+each way (noinst1, inst1, noinst2, inst2 after `release`): without an
+instance the checker runs both daemons (syncid 11), with one the VRRP
+worker runs the instance's; both workers reload in parallel, so these
+phases catch one undoing the other.  For that vigild's configuration also
+holds a virtual server (the checker worker runs only with one), and vigild
+runs with -I: after the stop its virtual server is still in the kernel
+(`ipvsadm -Sn`, phase stopped) while the sync daemons are gone.
+
 Plus a host-side check that `vigild -t` names FILE:LINE for an unknown
 instance."""
 
@@ -27,7 +36,8 @@ import tempfile
 
 import pytest
 
-from test_check_ipvs import KEEPALIVED, assert_clean_exit, sections, vigild_commands
+from guest_helpers import (DAEMON_LOG_SH, KEEPALIVED, assert_clean_exit, daemon_log, sections,
+                           vigild_commands)
 
 CONF = """global_defs {
     router_id vm-lvs-sync
@@ -51,9 +61,18 @@ vrrp_instance VI_1 {
         10.0.0.100/32
     }
 }
+%(vs)s"""
+
+# vigild only: makes its checker worker run (see the docstring).
+VS = """virtual_server 10.0.0.200 80 {
+    protocol TCP
+    real_server 10.0.0.2 80 {
+    }
+}
 """
 
-# `only ROLE`: exactly that sync daemon runs (ROLE none: no daemon at all).
+# `only ROLE [ID]`: exactly that sync daemon runs (ROLE none: no daemon at
+# all; both: the master and the backup one, nothing else).
 SCENARIO = r"""
 set -u
 d=/tmp/lsync
@@ -68,6 +87,9 @@ only() {
     out=$(ipvsadm -Ln --daemon)
     case "$1" in
     none) [ -z "$out" ] ;;
+    both) echo "$out" | grep -q "^master sync daemon (mcast=veth0, syncid=$2[,)]" &&
+          echo "$out" | grep -q "^backup sync daemon (mcast=veth0, syncid=$2[,)]" &&
+          [ "$(echo "$out" | grep -c 'sync daemon')" = 2 ] ;;
     *) echo "$out" | grep -q "^$1 sync daemon" &&
        [ "$(echo "$out" | grep -c 'sync daemon')" = 1 ] &&
        { [ -z "${2:-}" ] || echo "$out" | grep -q "syncid=$2[,)]"; } ;;
@@ -105,9 +127,10 @@ phase default master 51
 %(stop)s
 sleep 0.5
 phase stopped none
-echo "=== DAEMON-LOG"
-cat $d/log
-echo "=== END DAEMON-LOG"
+echo "=== TABLE stopped"
+ipvsadm -Sn
+echo "=== END stopped"
+%(daemon_log)s
 exit 0
 """
 
@@ -115,13 +138,32 @@ VIGILD_EXTRA = """%(build)s/vigilctl -s $d/ctl.sock vrrp maintenance VI_1
 phase maint backup 9
 %(build)s/vigilctl -s $d/ctl.sock vrrp release VI_1
 phase release master 9
+%(switches)s"""
+
+# One switch of the line's form: write the configuration, reload, wait.
+SWITCH = """cat > $d/run.conf <<'CONF_EOF'
+%(conf)s
+CONF_EOF
+%(reload)s
+phase %(phase)s %(want)s
 """
 
 
-def boot(vm, commands, extra=""):
+def switches(reload):
+    """The vigild-only form switches, as guest script text."""
+    steps = [("noinst1", "id 11", "both 11"), ("inst1", "VI_1 id 9", "master 9"),
+             ("noinst2", "id 11", "both 11"), ("inst2", "VI_1 id 9", "master 9")]
+    return "".join(SWITCH % {"conf": CONF % {"sync": sync, "vs": VS},
+                             "reload": reload, "phase": phase, "want": want}
+                   for phase, sync, want in steps)
+
+
+def boot(vm, commands, extra="", vs=""):
     values = dict(commands)
-    values.update({"conf_a": CONF % {"sync": "VI_1 id 7"}, "conf_b": CONF % {"sync": "VI_1 id 9"},
-                   "conf_c": CONF % {"sync": "inst VI_1"}, "extra": extra})
+    values.update({"conf_a": CONF % {"sync": "VI_1 id 7", "vs": vs},
+                   "conf_b": CONF % {"sync": "VI_1 id 9", "vs": vs},
+                   "conf_c": CONF % {"sync": "inst VI_1", "vs": vs}, "extra": extra,
+                   "daemon_log": DAEMON_LOG_SH})
     res = vm.run(SCENARIO % values, timeout=300)
     print("VM run took %.1fs" % res.seconds)
     for phase, text in sections(res.output, "DAEMONS").items():
@@ -137,7 +179,9 @@ def keepalived_run(vm):
 
 @pytest.fixture(scope="module")
 def vigild_run(vm, build_dir):
-    return boot(vm, vigild_commands(build_dir), VIGILD_EXTRA % {"build": build_dir})
+    commands = vigild_commands(build_dir, flags="-I")
+    extra = VIGILD_EXTRA % {"build": build_dir, "switches": switches(commands["reload"])}
+    return boot(vm, commands, extra, VS)
 
 
 def daemons_of(text):
@@ -153,7 +197,9 @@ WANT = {
     "default": [("master", "51")],
     "stopped": [],
 }
-WANT_VIGILD = dict(WANT, maint=[("backup", "9")], release=[("master", "9")])
+WANT_VIGILD = dict(WANT, maint=[("backup", "9")], release=[("master", "9")],
+                   noinst1=[("master", "11"), ("backup", "11")], inst1=[("master", "9")],
+                   noinst2=[("master", "11"), ("backup", "11")], inst2=[("master", "9")])
 
 
 def check_run(output, want):
@@ -170,23 +216,28 @@ def test_keepalived_sync_daemon_follows_instance(keepalived_run):
 
 def test_vigild_sync_daemon_follows_instance(vigild_run):
     check_run(vigild_run, WANT_VIGILD)
-    log = output_log(vigild_run)
+    log = daemon_log(vigild_run)
     # The checker leaves the daemons to the VRRP worker: no warning, and
     # the worker's log names the instance it follows.
     assert "not supported yet" not in log, log
     assert "following VI_1" in log, log
 
 
-def output_log(output):
-    m = re.search(r"^=== DAEMON-LOG\n(.*?)^=== END DAEMON-LOG", output, re.M | re.S)
-    return m.group(1) if m else ""
+def test_vigild_I_leaves_the_table_at_stop(vigild_run):
+    """vigild -I: the virtual server stays in the kernel after the stop
+    (the sync daemons went, phase stopped above)."""
+    stopped = [x for x in sections(vigild_run, "TABLE")["stopped"].splitlines()
+               if x.startswith("-")]
+    assert stopped == ["-A -t 10.0.0.200:80 -s wlc",
+                       "-a -t 10.0.0.200:80 -r 10.0.0.2:80 -m -w 1"], vigild_run
+    assert "dont-release-ipvs: leaving the virtual servers" in daemon_log(vigild_run)
 
 
 def test_vigild_t_rejects_unknown_instance(build_dir):
     """No VM needed: the configuration check names the line."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "bad.conf")
-        host_conf = CONF.replace("veth0", "lo") % {"sync": "VI_1 id 7"}   # lo exists here
+        host_conf = CONF.replace("veth0", "lo") % {"sync": "VI_1 id 7", "vs": ""}   # lo exists here
         with open(path, "w") as f:
             f.write(host_conf.replace("lo VI_1", "lo VI_9"))
         res = subprocess.run([os.path.join(build_dir, "vigild"), "-t", "-f", path],
