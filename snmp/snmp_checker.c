@@ -109,15 +109,13 @@ static void apply(struct snmp_checker *sc, const struct global_config *g)
 struct snmp_checker *snmp_checker_start(uv_loop_t *loop, const struct global_config *g,
 					const struct snmp_checker_ops *ops, void *data)
 {
-	char *socket = snmp_socket_to_string(&g->snmp_socket);
-	struct snmp_subagent *agent = snmp_subagent_start(loop, "vigil-checker", socket);
+	char *socket;
+	struct snmp_subagent *agent = snmp_subagent_open(loop, "vigil-checker", &g->snmp_socket,
+							 &socket);
 	struct snmp_checker *sc;
 
-	if (!agent) {
-		log_error("SNMP: the subagent cannot start twice in one process");
-		free(socket);
+	if (!agent)
 		return NULL;
-	}
 	sc = XNEW(struct snmp_checker);
 	sc->agent = agent;
 	sc->socket = socket;
@@ -129,12 +127,7 @@ struct snmp_checker *snmp_checker_start(uv_loop_t *loop, const struct global_con
 
 void snmp_checker_reload(struct snmp_checker *sc, const struct global_config *g)
 {
-	char *socket = snmp_socket_to_string(&g->snmp_socket);
-
-	if (strcmp(socket, sc->socket) != 0)
-		log_warning("SNMP: snmp_socket changed to %s; the subagent keeps %s until vigild restarts",
-			    socket, sc->socket);
-	free(socket);
+	snmp_subagent_check_socket(sc->socket, &g->snmp_socket);
 	apply(sc, g);
 }
 

@@ -1,6 +1,7 @@
 /* net-snmp's AgentX subagent driven by libuv (see snmp_subagent.h). */
 #include "config.h"
 #include "snmp/snmp_subagent.h"
+#include "snmp/snmp_socket.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -211,6 +212,31 @@ struct snmp_subagent *snmp_subagent_start(uv_loop_t *loop, const char *name, con
 	note_connection(a);
 	sync_handles(a);
 	return a;
+}
+
+struct snmp_subagent *snmp_subagent_open(uv_loop_t *loop, const char *name,
+					 const struct snmp_socket *configured, char **socket)
+{
+	char *text = snmp_socket_to_string(configured);
+	struct snmp_subagent *a = snmp_subagent_start(loop, name, text);
+
+	if (!a) {
+		log_error("SNMP: the subagent cannot start twice in one process");
+		free(text);
+		return NULL;
+	}
+	*socket = text;
+	return a;
+}
+
+void snmp_subagent_check_socket(const char *runs, const struct snmp_socket *configured)
+{
+	char *text = snmp_socket_to_string(configured);
+
+	if (strcmp(text, runs) != 0)
+		log_warning("SNMP: snmp_socket changed to %s; the subagent keeps %s until vigild restarts",
+			    text, runs);
+	free(text);
 }
 
 /* SNMPv2-MIB snmpTrapOID.0 */

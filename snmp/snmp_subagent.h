@@ -16,6 +16,8 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include <stdbool.h>
+
+struct snmp_socket;
 #include <uv.h>
 
 /* How often net-snmp pings the master agent, and so how soon it
@@ -29,6 +31,14 @@ struct snmp_subagent;
  * master agent is not an error: it is logged once and retried quietly.
  * Returns NULL when net-snmp is already running in this process. */
 struct snmp_subagent *snmp_subagent_start(uv_loop_t *loop, const char *name, const char *socket);
+/* snmp_subagent_start on a configured snmp_socket; *socket gets the
+ * socket as a string (the caller's) on success.  NULL, logged, when
+ * net-snmp already runs in this process. */
+struct snmp_subagent *snmp_subagent_open(uv_loop_t *loop, const char *name,
+					 const struct snmp_socket *configured, char **socket);
+/* On reload: the subagent keeps the socket it `runs`; says so when the
+ * configuration now names another. */
+void snmp_subagent_check_socket(const char *runs, const struct snmp_socket *configured);
 /* Whether the AgentX session with the master agent is open. */
 bool snmp_subagent_connected(const struct snmp_subagent *a);
 /* Sends the notification `trap_oid` (snmpTrapOID.0) with `vars` after

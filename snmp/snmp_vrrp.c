@@ -98,14 +98,11 @@ struct snmp_vrrp *snmp_vrrp_start(uv_loop_t *loop, const struct global_config *g
 				  void *data)
 {
 	struct snmp_vrrp *sv;
-	char *socket = snmp_socket_to_string(&g->snmp_socket);
-	struct snmp_subagent *agent = snmp_subagent_start(loop, "vigil-vrrp", socket);
+	char *socket;
+	struct snmp_subagent *agent = snmp_subagent_open(loop, "vigil-vrrp", &g->snmp_socket, &socket);
 
-	if (!agent) {
-		log_error("SNMP: the subagent cannot start twice in one process");
-		free(socket);
+	if (!agent)
 		return NULL;
-	}
 	sv = XNEW(struct snmp_vrrp);
 	sv->agent = agent;
 	sv->socket = socket;
@@ -118,12 +115,7 @@ struct snmp_vrrp *snmp_vrrp_start(uv_loop_t *loop, const struct global_config *g
 
 void snmp_vrrp_reload(struct snmp_vrrp *sv, const struct global_config *g)
 {
-	char *socket = snmp_socket_to_string(&g->snmp_socket);
-
-	if (strcmp(socket, sv->socket) != 0)
-		log_warning("SNMP: snmp_socket changed to %s; the subagent keeps %s until vigild restarts",
-			    socket, sv->socket);
-	free(socket);
+	snmp_subagent_check_socket(sv->socket, &g->snmp_socket);
 	apply(sv, g);
 }
 

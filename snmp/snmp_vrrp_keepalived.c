@@ -9,6 +9,7 @@
  * `vigilctl status` lists them; a reload that inserts one renumbers the
  * ones after it. */
 #include "config.h"
+#include "snmp/snmp_subagent.h"
 #include "snmp/snmp_vrrp_private.h"
 #include "snmp/snmp_set.h"
 
@@ -299,7 +300,7 @@ void snmp_vrrp_keepalived_state_change(struct snmp_vrrp *sv, const struct snmp_v
 	cell(&o, instance_entry_oid, OID_LENGTH(instance_entry_oid), 5, idx, 0);
 	snmp_varlist_add_variable(&vars, o.id, o.len, ASN_INTEGER, &initial, sizeof(initial));
 	add_router_id(sv, &vars);
-	snmp_vrrp_send(instance_trap_oid, OID_LENGTH(instance_trap_oid), vars);
+	snmp_subagent_notify(instance_trap_oid, OID_LENGTH(instance_trap_oid), vars);
 }
 
 /* vrrpSyncGroupStateChange: name, state, routerId. */
@@ -327,5 +328,5 @@ void snmp_vrrp_keepalived_group_change(struct snmp_vrrp *sv, const char *group,
 	cell(&o, group_entry_oid, OID_LENGTH(group_entry_oid), 3, idx, 0);
 	snmp_varlist_add_variable(&vars, o.id, o.len, ASN_INTEGER, &value, sizeof(value));
 	add_router_id(sv, &vars);
-	snmp_vrrp_send(group_trap_oid, OID_LENGTH(group_trap_oid), vars);
+	snmp_subagent_notify(group_trap_oid, OID_LENGTH(group_trap_oid), vars);
 }

@@ -92,8 +92,6 @@ size_t snmp_vrrp_addr_bytes(const struct vigil_addr *a, uint8_t out[16]);
 long snmp_vrrp_inet_type(int family);
 
 /* ---- notifications (snmp_vrrp_traps.c) ---- */
-/* Sends the notification `trap_oid` with `vars` appended (freed). */
-void snmp_vrrp_send(const oid *trap_oid, size_t len, netsnmp_variable_list *vars);
 void snmp_vrrp_rfc2787_new_master(struct snmp_vrrp *sv, const struct snmp_vrrp_transition *t);
 void snmp_vrrp_rfc2787_auth_failure(struct snmp_vrrp *sv, const struct snmp_vrrp_drop *d);
 void snmp_vrrp_rfc6527_new_master(struct snmp_vrrp *sv, const struct snmp_vrrp_transition *t);

@@ -5,6 +5,7 @@
  * Read-only; the authentication columns and the up time are not
  * exported (the status the tables are built from does not carry them). */
 #include "config.h"
+#include "snmp/snmp_subagent.h"
 #include "snmp/snmp_vrrp_private.h"
 
 #include <string.h>
@@ -195,7 +196,7 @@ void snmp_vrrp_rfc2787_new_master(struct snmp_vrrp *sv, const struct snmp_vrrp_t
 		memcpy(b, &t->master->u.v4, 4);
 	row_oid(&o, oper_entry_oid, OID_LENGTH(oper_entry_oid), 7, t->interface, t->vrid);
 	snmp_varlist_add_variable(&vars, o.id, o.len, ASN_IPADDRESS, b, 4);
-	snmp_vrrp_send(new_master_oid, OID_LENGTH(new_master_oid), vars);
+	snmp_subagent_notify(new_master_oid, OID_LENGTH(new_master_oid), vars);
 }
 
 /* vrrpTrapAuthErrorType: invalidAuthType(1), authTypeMismatch(2), authFailure(3). */
@@ -214,5 +215,5 @@ void snmp_vrrp_rfc2787_auth_failure(struct snmp_vrrp *sv, const struct snmp_vrrp
 				  ASN_IPADDRESS, b, 4);
 	snmp_varlist_add_variable(&vars, trap_auth_error_type_oid,
 				  OID_LENGTH(trap_auth_error_type_oid), ASN_INTEGER, &type, sizeof(type));
-	snmp_vrrp_send(auth_failure_oid, OID_LENGTH(auth_failure_oid), vars);
+	snmp_subagent_notify(auth_failure_oid, OID_LENGTH(auth_failure_oid), vars);
 }

@@ -4,6 +4,7 @@
  * family (the MIB's index carries the address type).  Read-only: rows
  * are the configuration's instances, RowStatus reads active(1). */
 #include "config.h"
+#include "snmp/snmp_subagent.h"
 #include "snmp/snmp_vrrp_private.h"
 
 #include <string.h>
@@ -227,7 +228,7 @@ void snmp_vrrp_rfc6527_new_master(struct snmp_vrrp *sv, const struct snmp_vrrp_t
 	       ASN_OCTET_STR, b, blen);
 	var_at(&vars, stats_entry, OID_LENGTH(stats_entry), 2, t->interface, t->vrid, t->family,
 	       ASN_INTEGER, &reason, sizeof(reason));
-	snmp_vrrp_send(new_master_oid, OID_LENGTH(new_master_oid), vars);
+	snmp_subagent_notify(new_master_oid, OID_LENGTH(new_master_oid), vars);
 }
 
 void snmp_vrrp_rfc6527_proto_error(struct snmp_vrrp *sv, const struct snmp_vrrp_drop *d)
@@ -239,5 +240,5 @@ void snmp_vrrp_rfc6527_proto_error(struct snmp_vrrp *sv, const struct snmp_vrrp_
 	(void)sv;
 	var_at(&vars, stats_entry, OID_LENGTH(stats_entry), 6, d->interface, d->vrid, d->family,
 	       ASN_INTEGER, &reason, sizeof(reason));
-	snmp_vrrp_send(proto_error_oid, OID_LENGTH(proto_error_oid), vars);
+	snmp_subagent_notify(proto_error_oid, OID_LENGTH(proto_error_oid), vars);
 }

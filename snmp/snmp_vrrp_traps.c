@@ -19,22 +19,6 @@
 #define SNMP_VRRP_ERROR_TRAPS 5
 #define SNMP_VRRP_ERROR_WINDOW_MS 10000u
 
-/* SNMPv2-MIB snmpTrapOID.0 */
-static const oid trap_oid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
-
-void snmp_vrrp_send(const oid *trap_oid, size_t len, netsnmp_variable_list *vars)
-{
-	netsnmp_variable_list *head = NULL;
-
-	snmp_varlist_add_variable(&head, trap_oid_oid, OID_LENGTH(trap_oid_oid), ASN_OBJECT_ID,
-				  trap_oid, len * sizeof(oid));
-	head->next_variable = vars;
-	/* A subagent's notification goes to the master agent, which sends it
-	 * to its trap sinks; sysUpTime.0 is added in front. */
-	send_v2trap(head);
-	snmp_free_varbind(head);
-}
-
 struct snmp_vrrp_memo *snmp_vrrp_memo(struct snmp_vrrp *sv, const char *name, bool create)
 {
 	struct snmp_vrrp_memo *m;
