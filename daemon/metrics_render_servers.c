@@ -35,9 +35,10 @@ static void rs_label(json_object *rs, char *buf, size_t len)
 	snprintf(buf, len, "%s:%u", addr ? addr : "?", (unsigned)port);
 }
 
-/* Where a real server's figure comes from: its own member, the sum over
- * its checkers, or its checker that ran last. */
-enum server_source { FROM_SERVER, FROM_CHECKERS_SUM, FROM_NEWEST_CHECKER };
+/* Where a figure comes from: the server's own member, the sum over a
+ * real server's checkers, its checker that ran last, or the sum over a
+ * virtual server's real servers. */
+enum server_source { FROM_SERVER, FROM_CHECKERS_SUM, FROM_NEWEST_CHECKER, FROM_REAL_SERVERS_SUM };
 
 struct server_metric {
 	const char *name, *type, *help, *key;
@@ -50,6 +51,11 @@ static const struct server_metric vs_metrics[] = {
 	  "quorum_ok" },
 	{ "vigil_virtual_server_installed", "gauge", "1 while the service is in the kernel's IPVS table.",
 	  "installed" },
+	{ "vigil_virtual_server_active_connections", "gauge",
+	  "IPVS active connections over its real servers.", "active_connections", FROM_REAL_SERVERS_SUM },
+	{ "vigil_virtual_server_inactive_connections", "gauge",
+	  "IPVS inactive connections over its real servers.", "inactive_connections",
+	  FROM_REAL_SERVERS_SUM },
 };
 
 static const struct server_metric rs_metrics[] = {
@@ -68,24 +74,6 @@ static const struct server_metric rs_metrics[] = {
 	{ "vigil_real_server_inactive_connections", "gauge", "IPVS inactive connections.",
 	  "inactive_connections" },
 };
-
-void metrics_virtual_servers(struct out *o, json_object *list)
-{
-	char vs[128];
-
-	for (size_t m = 0; m < sizeof(vs_metrics) / sizeof(vs_metrics[0]); m++) {
-		metrics_family(o, vs_metrics[m].name, vs_metrics[m].type, vs_metrics[m].help);
-		for (size_t i = 0; i < json_array_len(list); i++) {
-			json_object *v = json_object_array_get_idx(list, i);
-			const char *l[] = { "virtual_server", vs, NULL };
-			double x;
-
-			vs_label(v, vs, sizeof(vs));
-			if (metrics_member_number(v, vs_metrics[m].key, &x))
-				metrics_sample(o, vs_metrics[m].name, l, x);
-		}
-	}
-}
 
 /* The checker whose last attempt is the newest (ISO 8601 UTC times
  * compare as text); NULL when none has run. */
@@ -119,6 +107,26 @@ static bool sum_over(json_object *list, const char *key, double *out)
 			found = true;
 		}
 	return found;
+}
+
+void metrics_virtual_servers(struct out *o, json_object *list)
+{
+	char vs[128];
+
+	for (size_t m = 0; m < sizeof(vs_metrics) / sizeof(vs_metrics[0]); m++) {
+		metrics_family(o, vs_metrics[m].name, vs_metrics[m].type, vs_metrics[m].help);
+		for (size_t i = 0; i < json_array_len(list); i++) {
+			json_object *v = json_object_array_get_idx(list, i);
+			const char *l[] = { "virtual_server", vs, NULL };
+			double x;
+
+			vs_label(v, vs, sizeof(vs));
+			if (vs_metrics[m].source == FROM_REAL_SERVERS_SUM
+			    ? sum_over(json_member(v, "real_servers"), vs_metrics[m].key, &x)
+			    : metrics_member_number(v, vs_metrics[m].key, &x))
+				metrics_sample(o, vs_metrics[m].name, l, x);
+		}
+	}
 }
 
 static bool rs_number(json_object *rs, const struct server_metric *m, double *out)

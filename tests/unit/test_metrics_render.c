@@ -21,11 +21,12 @@ static const char status_text[] =
 	"\"sync_groups\":[{\"name\":\"SG1\",\"state\":\"BACKUP\"}]},"
 	"\"virtual_servers\":[{\"address\":\"10.0.0.10\",\"port\":80,\"protocol\":\"TCP\","
 	"\"quorum_ok\":true,\"installed\":false,\"real_servers\":[{\"address\":\"10.0.1.2\","
-	"\"port\":8080,\"up\":false,\"weight\":4,\"configured_weight\":3,\"effective_weight\":0,\"checkers\":["
+	"\"port\":8080,\"up\":false,\"weight\":4,\"active_connections\":5,\"inactive_connections\":1,\"configured_weight\":3,\"effective_weight\":0,\"checkers\":["
 	"{\"last_check\":\"2026-11-27T10:00:01.000Z\",\"last_latency_ms\":1.5,\"failures\":5},"
 	"{\"last_check\":\"2026-11-27T10:00:00.500Z\",\"last_latency_ms\":9,\"failures\":2},"
 	"{\"last_check\":null,\"last_latency_ms\":null,\"failures\":0}]},"
-	"{\"address\":\"10.0.1.3\",\"port\":8080,\"up\":true,\"checkers\":[]}]},"
+	"{\"address\":\"10.0.1.3\",\"port\":8080,\"up\":true,\"active_connections\":2,"
+	"\"inactive_connections\":null,\"checkers\":[]}]},"
 	"{\"fwmark\":7,\"protocol\":\"TCP\",\"real_servers\":[]}]}";
 
 static char *render(const char *json, size_t *len)
@@ -89,6 +90,10 @@ static void test_servers(void **state)
 	(void)state;
 	assert_line(t, "vigil_virtual_server_quorum_ok{virtual_server=\"TCP 10.0.0.10:80\"} 1");
 	assert_line(t, "vigil_virtual_server_installed{virtual_server=\"TCP 10.0.0.10:80\"} 0");
+	/* sums over the real servers that have the figure; none: no sample */
+	assert_line(t, "vigil_virtual_server_active_connections{virtual_server=\"TCP 10.0.0.10:80\"} 7");
+	assert_line(t, "vigil_virtual_server_inactive_connections{virtual_server=\"TCP 10.0.0.10:80\"} 1");
+	assert_null(strstr(t, "vigil_virtual_server_active_connections{virtual_server=\"fwmark 7\"}"));
 	assert_line(t, "vigil_real_server_up{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.2:8080\"} 0");
 	assert_line(t, "vigil_real_server_weight{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.2:8080\"} 0");
 	assert_line(t, "vigil_real_server_configured_weight{virtual_server=\"TCP 10.0.0.10:80\",real_server=\"10.0.1.2:8080\"} 3");
