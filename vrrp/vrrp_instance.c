@@ -203,7 +203,9 @@ struct vrrp_instance *vrrp_instance_new(struct vrrp_runtime *rt,
 		inst->garp_timers[i].data = inst;
 	}
 	vrrp_instance_manual_init(inst);
-	inst->open_handles += VRRP_GARP_TIMERS + 1;
+	vrrp_instance_vmac_init(inst);
+	/* The GARP timers, hold_timer and vmac_timer. */
+	inst->open_handles += VRRP_GARP_TIMERS + 2;
 	init_fsm(inst);
 	return inst;
 }
@@ -326,7 +328,7 @@ static void warn_address_vmac(const struct vrrp_instance *inst)
 /* Adverts go on the VMAC unless vmac_xmit_base.  An IPv6 advert leaving
  * the VMAC has the base's link-local source, which is not the VMAC's
  * (vrrp_vmac.h says why it has none). */
-static bool open_socket(struct vrrp_instance *inst)
+int vrrp_instance_open_socket(struct vrrp_instance *inst, const char **what)
 {
 	const struct vrrp_instance_config *c = inst->conf;
 	bool on_vmac = inst->vmac_name[0] && !c->vmac_xmit_base;
@@ -338,24 +340,47 @@ static bool open_socket(struct vrrp_instance *inst)
 					       c->auth_type == VRRP_AUTH_AH ? VRRP_SOCKET_IPPROTO_AH
 									: VRRP_SOCKET_IPPROTO,
 					       &err);
+	*what = "cannot open a VRRP socket";
 	if (!inst->sock)
-		return start_failed(inst, "cannot open a VRRP socket", err);
+		return err ? err : -EIO;
 	inst->ifindex = vrrp_socket_ifindex(inst->sock);
 	if (!inst->vmac_name[0])
 		inst->vip_ifindex = inst->ifindex;
+	*what = "cannot send from the base's address on the VMAC";
 	if (on_vmac && c->family == AF_INET6 && (err = vrrp_socket_allow_foreign_source(inst->sock)))
-		return start_failed(inst, "cannot send from the base's address on the VMAC", err);
-	err = vrrp_socket_subscribe(inst->sock, inst->vrid, vrrp_instance_receive, inst);
-	if (err)
-		return start_failed(inst, "another instance runs this VRID on this interface", 0);
+		return err;
+	*what = "another instance runs this VRID on this interface";
+	if (vrrp_socket_subscribe(inst->sock, inst->vrid, vrrp_instance_receive, inst))
+		return -EADDRINUSE;
 	inst->subscribed = true;
-	if (!inst->unicast) {
-		err = vrrp_socket_join(inst->sock, &inst->group);
-		if (err)
-			return start_failed(inst, "cannot join the VRRP multicast group", err);
-		inst->joined = true;
-	}
+	*what = "cannot join the VRRP multicast group";
+	if (!inst->unicast && (err = vrrp_socket_join(inst->sock, &inst->group)))
+		return err;
+	inst->joined = !inst->unicast;
+	return 0;
+}
+
+static bool open_socket(struct vrrp_instance *inst)
+{
+	const char *what = NULL;
+	int err = vrrp_instance_open_socket(inst, &what);
+
+	if (err)
+		return start_failed(inst, what, err == -EADDRINUSE ? 0 : err);
 	return true;
+}
+
+void vrrp_instance_close_socket(struct vrrp_instance *inst)
+{
+	if (!inst->sock)
+		return;
+	if (inst->subscribed)
+		vrrp_socket_unsubscribe(inst->sock, inst->vrid);
+	if (inst->joined)
+		vrrp_socket_leave(inst->sock, &inst->group);
+	vrrp_socket_release(inst->sock);
+	inst->sock = NULL;
+	inst->subscribed = inst->joined = false;
 }
 
 bool vrrp_instance_start(struct vrrp_instance *inst)
@@ -387,6 +412,7 @@ void vrrp_instance_shutdown(struct vrrp_instance *inst)
 	if (!inst->started)
 		return;
 	uv_timer_stop(&inst->hold_timer);
+	vrrp_instance_vmac_stop(inst);
 	inst->held_until_wall_us = 0;
 	vrrp_fsm_signal(&inst->fsm, VRRP_EVENT_SHUTDOWN);
 	inst->started = false;
@@ -400,6 +426,7 @@ static void handle_closed(struct vrrp_instance *inst)
 	free(inst->pending_detail);
 	free(inst->transition_detail);
 	free(inst->error);
+	free(inst->vmac_error);
 	free(inst->name);
 	free(inst);
 }
@@ -420,14 +447,7 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 		return;
 	vrrp_instance_announce_stop(inst);
 	vrrp_instance_routes_free(inst);
-	if (inst->sock) {
-		if (inst->subscribed)
-			vrrp_socket_unsubscribe(inst->sock, inst->vrid);
-		if (inst->joined)
-			vrrp_socket_leave(inst->sock, &inst->group);
-		vrrp_socket_release(inst->sock);
-		inst->sock = NULL;
-	}
+	vrrp_instance_close_socket(inst);
 	if (inst->vmac_name[0] && inst->rt->vmacs)
 		vrrp_vmac_release(inst->rt->vmacs, inst->vmac_name);
 	inst->vmac_name[0] = '\0';
@@ -437,4 +457,5 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 	for (int i = 0; i < VRRP_GARP_TIMERS; i++)
 		uv_close((uv_handle_t *)&inst->garp_timers[i], on_handle_closed);
 	uv_close((uv_handle_t *)&inst->hold_timer, on_handle_closed);
+	uv_close((uv_handle_t *)&inst->vmac_timer, on_handle_closed);
 }

@@ -75,6 +75,13 @@ void vrrp_instance_track_up(struct vrrp_instance *inst, enum vrrp_track_kind kin
 			    const char *name, bool up);
 void vrrp_instance_track_value(struct vrrp_instance *inst, const char *name, int64_t value);
 
+/* A link appeared or disappeared (vrrp_runtime_track.h's link_changed).
+ * use_vmac: its VMAC deleted behind vigil's back is made again (and the
+ * instance is in FAULT while it cannot be); its base coming back brings
+ * the VMAC back (vrrp_instance_vmac.c). */
+void vrrp_instance_link_changed(struct vrrp_instance *inst, const char *name, int ifindex,
+				bool present);
+
 /* The operator's base priority (SNMP's vrrpInstanceBasePriority, 1..254,
  * not for an address owner): tracking adjusts it from now on, and the
  * machine gets the new effective priority at once.  The tracking's

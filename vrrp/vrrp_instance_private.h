@@ -49,6 +49,15 @@ struct vrrp_instance {
 	 * the VMAC's or else the socket's interface. */
 	char vmac_name[IF_NAMESIZE];
 	int vip_ifindex;
+	/* The VMAC disappeared and is not back yet (vrrp_instance_vmac.c):
+	 * the instance is held in FAULT for vmac_error, and vmac_timer
+	 * retries every vmac_retry_ms. */
+	bool vmac_lost;
+	char *vmac_error;
+	uv_timer_t vmac_timer;
+	uint64_t vmac_retry_ms;
+	uint64_t vmac_recreated;
+	struct log_ratelimit rl_vmac;
 	uint8_t vrid;
 	bool unicast;                       /* unicast_peer given */
 	struct vigil_addr group;            /* multicast: the group joined */
@@ -112,6 +121,8 @@ struct vrrp_instance {
 void vrrp_instance_track_start(struct vrrp_instance *inst);
 /* The detail recorded with the next transition (copied; NULL: none). */
 void vrrp_instance_set_pending_detail(struct vrrp_instance *inst, const char *detail);
+/* Reconciles FAULT through the sync group when there is one. */
+void vrrp_instance_reconcile_scope(struct vrrp_instance *inst);
 json_object *vrrp_instance_tracking_json(const struct vrrp_instance *inst);
 void vrrp_instance_track_free(struct vrrp_instance *inst);
 
@@ -134,6 +145,8 @@ vrrp_socket_rx_fn vrrp_instance_receive;
 void vrrp_instance_add_vips(struct vrrp_instance *inst);
 void vrrp_instance_remove_vips(struct vrrp_instance *inst);
 void vrrp_instance_remove_stale_vips(struct vrrp_instance *inst);
+/* A master's VMAC was made again: its VIPs and routes go back on it. */
+void vrrp_instance_reinstall_vips(struct vrrp_instance *inst);
 /* After a reload changed accept / no_accept: a master's VIPs go into or
  * out of the no_accept sets. */
 void vrrp_instance_noaccept_update(struct vrrp_instance *inst);
@@ -141,6 +154,17 @@ void vrrp_instance_announce_start(struct vrrp_instance *inst);
 void vrrp_instance_announce_stop(struct vrrp_instance *inst);
 /* Closes the routes' netlink socket (at free). */
 void vrrp_instance_routes_free(struct vrrp_instance *inst);
+
+/* vrrp_instance.c: the advert socket, on the VMAC or the interface.
+ * Open returns 0, or a negative errno with *what saying which step
+ * failed (-EADDRINUSE: another instance runs the VRID there). */
+int vrrp_instance_open_socket(struct vrrp_instance *inst, const char **what);
+void vrrp_instance_close_socket(struct vrrp_instance *inst);
+
+/* vrrp_instance_vmac.c */
+void vrrp_instance_vmac_init(struct vrrp_instance *inst);
+/* Stops the retries (stop, shutdown). */
+void vrrp_instance_vmac_stop(struct vrrp_instance *inst);
 
 /* vrrp_instance_manual.c */
 void vrrp_instance_manual_init(struct vrrp_instance *inst);

@@ -122,6 +122,8 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "interface", json_object_new_string(c->interface));
 	/* use_vmac: the VMAC held (null when none or not started). */
 	add(o, "vmac", inst->vmac_name[0] ? json_object_new_string(inst->vmac_name) : NULL);
+	/* Times it was deleted behind our back and made again. */
+	add(o, "vmac_recreated", json_object_new_int64((int64_t)inst->vmac_recreated));
 	add(o, "advert_interface", inst->sock ? json_object_new_string(inst->vmac_name[0] &&
 		!c->vmac_xmit_base ? inst->vmac_name : c->interface) : NULL);
 	add(o, "version", json_object_new_int((int)c->version.value));
@@ -142,6 +144,9 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "tracking", vrrp_instance_tracking_json(inst));
 	add(o, "fault", inst->track_result.fault ? json_object_new_boolean(true)
 						 : json_object_new_boolean(false));
+	/* use_vmac: why its VMAC, deleted behind our back, is not back yet. */
+	add(o, "vmac_fault", inst->vmac_lost && inst->vmac_error
+	    ? json_object_new_string(inst->vmac_error) : NULL);
 	/* The operator's hold: held_until is null while it lasts until
 	 * `vigilctl vrrp release` (or when not held). */
 	add(o, "maintenance", json_object_new_boolean(fsm->maintenance));

@@ -49,6 +49,10 @@ static void fault_detail(const struct vrrp_instance *inst, char *buf, size_t len
 		vrrp_track_describe_fault(&inst->track_result, buf, len);
 		return;
 	}
+	if (inst->vmac_lost) {
+		snprintf(buf, len, "%s", inst->vmac_error ? inst->vmac_error : "VMAC lost");
+		return;
+	}
 	if (inst->sync && vrrp_sync_group_faulted(inst->sync, &by)) {
 		vrrp_track_describe_fault(&by->track_result, why, sizeof(why));
 		snprintf(buf, len, "sync group %s: %s: %s", vrrp_sync_group_name(inst->sync),
@@ -60,7 +64,7 @@ static void fault_detail(const struct vrrp_instance *inst, char *buf, size_t len
 
 static bool fault_wanted(const struct vrrp_instance *inst)
 {
-	return inst->track_result.fault ||
+	return inst->track_result.fault || inst->vmac_lost ||
 	       (inst->sync && vrrp_sync_group_faulted(inst->sync, NULL));
 }
 
@@ -81,7 +85,7 @@ void vrrp_instance_reconcile_fault(struct vrrp_instance *inst)
 	}
 }
 
-static void reconcile_scope(struct vrrp_instance *inst)
+void vrrp_instance_reconcile_scope(struct vrrp_instance *inst)
 {
 	if (inst->sync)
 		vrrp_sync_group_reconcile(inst->sync);
@@ -115,7 +119,7 @@ static void apply(struct vrrp_instance *inst)
 	n = vrrp_track_events(&before, &inst->track_result, events);
 	for (size_t i = 0; i < n; i++) {
 		if (events[i].type != VRRP_EVENT_PRIORITY_CHANGED) {
-			reconcile_scope(inst);
+			vrrp_instance_reconcile_scope(inst);
 			continue;
 		}
 		log_info("VRRP instance %s: effective priority %u -> %u", inst->name,

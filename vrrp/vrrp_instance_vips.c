@@ -98,7 +98,9 @@ static void del_one(struct vrrp_instance *inst, const struct vrrp_ipaddress_conf
 {
 	int rc = change_vip(inst, ip, false);
 
-	if (rc < 0)
+	/* Gone with its interface (a VMAC deleted behind our back): nothing
+	 * left to remove. */
+	if (rc < 0 && rc != -ENODEV)
 		vip_failed(inst, ip, "remove", rc);
 }
 
@@ -217,6 +219,18 @@ void vrrp_instance_add_vips(struct vrrp_instance *inst)
 	inst->noaccept_active = filters(inst);
 	if (inst->noaccept_active)
 		for_each_vip(inst, filter_add);
+	if (have_netlink(inst))
+		for_each_vip(inst, add_one);
+	for_each_route(inst, ROUTE_ADD);
+}
+
+/* A master's VMAC made again (vrrp_instance_vmac.c): its addresses and
+ * the routes through it went with the old interface.  The no_accept
+ * filters are not per interface and stayed, so they are left alone. */
+void vrrp_instance_reinstall_vips(struct vrrp_instance *inst)
+{
+	if (!inst->vips_installed)
+		return;
 	if (have_netlink(inst))
 		for_each_vip(inst, add_one);
 	for_each_route(inst, ROUTE_ADD);
@@ -514,7 +528,7 @@ static void restore(struct vrrp_instance *inst, const struct vrrp_ipaddress_conf
 
 static bool owns_vips(const struct vrrp_instance *inst)
 {
-	return inst->started && inst->vips_installed && inst->rt->vip &&
+	return inst->started && inst->vips_installed && inst->rt->vip && !inst->vmac_lost &&
 	       inst->fsm.state == VRRP_STATE_MASTER;
 }
 
@@ -525,7 +539,11 @@ void vrrp_instance_address_removed(struct vrrp_instance *inst, int ifindex,
 {
 	const struct ptr_array *lists[] = { &inst->conf->vips, &inst->conf->evips };
 
-	if (!owns_vips(inst))
+	char ifname[IF_NAMESIZE];
+
+	/* Addresses leaving with their interface (a VMAC deleted) are the
+	 * link watch's to put back, on the interface made again. */
+	if (!owns_vips(inst) || !if_indextoname((unsigned)ifindex, ifname))
 		return;
 	for (size_t l = 0; l < 2; l++) {
 		for (size_t i = 0; i < lists[l]->count; i++) {

@@ -83,6 +83,8 @@ static void on_link(void *data, const struct vrrp_track_if_link *link)
 {
 	struct vrrp_trackers *t = data;
 
+	if (t->ops->link_changed)
+		t->ops->link_changed(t->data, link->name, link->ifindex, link->present);
 	t->ops->up_changed(t->data, VRRP_TRACK_INTERFACE, link->name, link->present && link->up);
 }
 

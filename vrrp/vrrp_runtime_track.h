@@ -37,6 +37,10 @@ struct vrrp_trackers_ops {
 	void (*up_changed)(void *data, enum vrrp_track_kind kind, const char *name, bool up);
 	/* A track_file's value changed. */
 	void (*value_changed)(void *data, const char *name, int64_t value);
+	/* Any link appeared or disappeared (`present`), tracked or not, with
+	 * its ifindex: a VMAC deleted behind vigil's back, or its base coming
+	 * back, is seen here.  Called before up_changed.  NULL: not wanted. */
+	void (*link_changed)(void *data, const char *name, int ifindex, bool present);
 };
 
 /* Who a vrrp_script runs as: filled by the worker from global_defs

@@ -102,7 +102,7 @@ bool vrrp_sync_group_faulted(const struct vrrp_sync_group *g, const struct vrrp_
 	for (size_t i = 0; i < g->members.count; i++) {
 		const struct vrrp_instance *m = member(g, i);
 
-		if (running(m) && m->track_result.fault) {
+		if (running(m) && (m->track_result.fault || m->vmac_lost)) {
 			if (by)
 				*by = m;
 			return true;

@@ -156,6 +156,12 @@ static void warn_system_settings(struct vrrp_vmac_set *set)
 	}
 }
 
+static void configure_base(const char *name)
+{
+	set_or_warn("ipv4", name, "arp_ignore", 1);
+	set_or_warn("ipv4", name, "arp_announce", 2);
+}
+
 static struct vmac_base *find_base(struct vrrp_vmac_set *set, const char *name)
 {
 	for (size_t i = 0; i < set->bases.count; i++) {
@@ -179,8 +185,7 @@ static void base_use(struct vrrp_vmac_set *set, const char *name)
 		ptr_array_push(&set->bases, b);
 	}
 	b->users++;
-	set_or_warn("ipv4", name, "arp_ignore", 1);
-	set_or_warn("ipv4", name, "arp_announce", 2);
+	configure_base(name);
 }
 
 static void base_unuse(struct vrrp_vmac_set *set, const char *name)
@@ -385,6 +390,18 @@ static void record_entry(struct vrrp_vmac_set *set, struct vmac_entry *e, const 
 	e->parked = false;
 }
 
+/* Brings the interface made by make_link() up: its ifindex, or a
+ * negative errno. */
+static int finish_link(const char *name)
+{
+	int rc = bring_up(name);
+	int ifindex = (int)if_nametoindex(name);
+
+	if (rc == 0 && ifindex <= 0)
+		rc = -ENODEV;
+	return rc < 0 ? rc : ifindex;
+}
+
 int vrrp_vmac_acquire(struct vrrp_vmac_set *set, const char *name, const char *base,
 		      const uint8_t mac[VRRP_VMAC_MAC_LEN], enum vrrp_vmac_setup *setup)
 {
@@ -404,15 +421,32 @@ int vrrp_vmac_acquire(struct vrrp_vmac_set *set, const char *name, const char *b
 	configure_vmac(set, name);
 	warn_system_settings(set);
 	record_entry(set, e, name, base);
-	rc = bring_up(name);
-	ifindex = (int)if_nametoindex(name);
-	if (rc == 0 && ifindex <= 0)
-		rc = -ENODEV;
-	if (rc < 0) {
+	ifindex = finish_link(name);
+	if (ifindex < 0)
 		vrrp_vmac_release(set, name);
-		return rc;
-	}
 	return ifindex;
+}
+
+/* The entry stays held whatever happens, so the caller may retry or
+ * release without knowing how far this got. */
+int vrrp_vmac_reacquire(struct vrrp_vmac_set *set, const char *name,
+			const uint8_t mac[VRRP_VMAC_MAC_LEN], enum vrrp_vmac_setup *setup)
+{
+	struct vmac_entry *e = find_entry(set, name, NULL);
+	int base_ifindex, rc;
+
+	if (!e || e->parked)
+		return -ENOENT;
+	base_ifindex = (int)if_nametoindex(e->base);
+	if (base_ifindex <= 0)
+		return -ENODEV;
+	rc = make_link(set, name, base_ifindex, mac, setup);
+	if (rc < 0)
+		return rc;
+	configure_vmac(set, name);
+	/* A base deleted and made again has the kernel's defaults back. */
+	configure_base(e->base);
+	return finish_link(name);
 }
 
 static void drop_entry(struct vrrp_vmac_set *set, size_t at)

@@ -95,6 +95,13 @@ extern const char *const vrrp_vmac_setup_names[VRRP_VMAC_SETUP_COUNT];
  * needs a vrrp_vmac_release. */
 int vrrp_vmac_acquire(struct vrrp_vmac_set *set, const char *name, const char *base,
 		      const uint8_t mac[VRRP_VMAC_MAC_LEN], enum vrrp_vmac_setup *setup);
+/* The held interface `name` disappeared (`ip link del`, or deleted with
+ * its base): makes it again on the same base with `mac`, with the same
+ * settings, and brings it up.  Returns its new ifindex or a negative
+ * errno (-ENODEV: the base is gone; -ENOENT: `name` is not held).  The
+ * name stays held either way: retry, or release as usual. */
+int vrrp_vmac_reacquire(struct vrrp_vmac_set *set, const char *name,
+			const uint8_t mac[VRRP_VMAC_MAC_LEN], enum vrrp_vmac_setup *setup);
 /* Deletes it, or parks it while the set is held (a reload in progress). */
 void vrrp_vmac_release(struct vrrp_vmac_set *set, const char *name);
 

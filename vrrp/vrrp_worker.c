@@ -57,9 +57,18 @@ static void on_track_value(void *data, const char *name, int64_t value)
 		vrrp_instance_track_value(vw->instances.items[i], name, value);
 }
 
+static void on_link_changed(void *data, const char *name, int ifindex, bool present)
+{
+	struct vrrp_worker *vw = data;
+
+	for (size_t i = 0; i < vw->instances.count; i++)
+		vrrp_instance_link_changed(vw->instances.items[i], name, ifindex, present);
+}
+
 static const struct vrrp_trackers_ops trackers_ops = {
 	.up_changed = on_track_up,
 	.value_changed = on_track_value,
+	.link_changed = on_link_changed,
 };
 
 /* vrrp_script's "user [group]", else script_user (libvrrp cannot reach

@@ -312,6 +312,105 @@ def test_placement_and_reload_keeping_the_vmac(host, vigild):
     assert d.stop() == 0
 
 
+# ---- a VMAC deleted behind vigil's back ----------------------------------------------
+
+# No second GARP burst 5 s after becoming master: a GARP seen after the
+# deletion is then the recreation's.
+NO_DELAY = "use_vmac\ngarp_master_delay 0\n"
+
+
+def stats(d):
+    return d.instance("VI_1")["stats"]
+
+
+def wait_vmac_back(host, old_index):
+    """The VMAC exists again (a new ifindex) within about a second."""
+    wait_for(lambda: (link(host, VMAC) or {}).get("ifindex", old_index) != old_index, 1.5,
+             VMAC + " recreated on " + host.name)
+
+
+def test_master_vmac_deleted_by_hand_is_recreated_without_a_flap(make_lan, vigild, tmp_path):
+    lan = make_lan(3)
+    a, b = start_pair(lan, vigild, extra=NO_DELAY)
+    old_index = link(lan[0], VMAC)["ifindex"]
+    cap = capture(lan[2], tmp_path, "vmac-del", "ip proto 112 or arp")
+    lan[0].exec("ip", "link", "del", VMAC)
+    wait_vmac_back(lan[0], old_index)
+    a.wait(lambda: ipaddress.ip_address(VIP4) in addrs(lan[0], VMAC), "the VIP back", 1.5)
+    assert_vmac(lan[0], MAC4, VIP4)
+    sent = stats(a)["adverts_sent"]
+    time.sleep(5 * FAST)
+    assert stats(a)["adverts_sent"] >= sent + 3
+    assert state(a) == "MASTER" and state(b) == "BACKUP"
+    assert stats(b)["became_master"] == 0, "the backup took over"
+    assert a.instance("VI_1")["vmac_recreated"] == 1
+    assert a.instance("VI_1")["vmac_fault"] is None
+    log = a.log_text()
+    assert "VMAC vrrp.51 (ifindex %d) was deleted behind our back" % old_index in log
+    # Nothing failed on the way (no VIP removal or send on the dead ifindex).
+    assert "cannot" not in log, log
+    pkts = cap.packets()
+    garps = [p for p in pkts if ARP in p and p[ARP].op == 1 and p[ARP].psrc == VIP4]
+    assert garps and {(p[Ether].src, p[ARP].hwsrc) for p in garps} == {(MAC4, MAC4)}
+    ads = [p for p in vrrp_frames(pkts) if p[IP].src == lan[0].addr4]
+    assert len(ads) >= 3 and {p[Ether].src for p in ads} == {MAC4}
+    client_sees_vip_at(lan[2], VIP4, MAC4)
+    # Its own deletion at stop is not repaired.
+    assert a.stop() == 0
+    assert link(lan[0], VMAC) is None
+    assert a.log_text().count("deleted behind our back") == 1
+
+
+def test_backup_vmac_deleted_by_hand_is_recreated_and_still_hears_the_master(
+        make_lan, vigild):
+    lan = make_lan(2)
+    a, b = start_pair(lan, vigild)
+    old_index = link(lan[1], VMAC)["ifindex"]
+    lan[1].exec("ip", "link", "del", VMAC)
+    wait_vmac_back(lan[1], old_index)
+    assert_vmac(lan[1], MAC4, None)
+    # The adverts are read on the VMAC: the new one's socket hears them.
+    received = stats(b)["adverts_received"]
+    time.sleep(5 * FAST)
+    assert stats(b)["adverts_received"] >= received + 3
+    assert state(a) == "MASTER" and state(b) == "BACKUP"
+    assert stats(b)["became_master"] == 0
+    assert b.instance("VI_1")["vmac_recreated"] == 1
+
+
+def test_vmac_comes_back_with_its_base(host, vigild):
+    """The base deleted takes the VMAC with it: FAULT; the base made again
+    brings the VMAC back, and the instance becomes master on it."""
+    def make_base():
+        # A veth pair within the host (no dummy module on every kernel).
+        host.exec("ip", "link", "add", "dum0", "type", "veth", "peer", "name", "dum0p")
+        host.exec("ip", "addr", "add", "10.9.0.1/24", "dev", "dum0")
+        host.exec("ip", "link", "set", "dum0p", "up")
+        host.exec("ip", "link", "set", "dum0", "up")
+
+    make_base()
+    d = vigild(host, configs.global_defs() + configs.vrrp_instance(
+        interface="dum0", vrid=VRID, priority=100, vips=("10.9.0.100/24",),
+        advert_int=FAST, extra="    use_vmac\n"))
+    d.start(workers=["vrrp"])
+    wait_state(d, "MASTER")
+    host.exec("ip", "link", "del", "dum0")
+    wait_state(d, "FAULT", timeout=2)
+    assert link(host, VMAC) is None
+    d.wait(lambda: "its base interface is gone" in (d.instance("VI_1")["vmac_fault"] or ""),
+           "the VMAC's fault", 2)
+    make_base()
+    wait_state(d, "MASTER", timeout=3)
+    info = link(host, VMAC)
+    assert info and info["address"] == MAC4 and info["link"] == "dum0"
+    assert ipaddress.ip_address("10.9.0.100") in addrs(host, VMAC)
+    assert sysctl(host, "ipv4/conf/dum0/arp_ignore") == 1
+    assert d.instance("VI_1")["vmac_fault"] is None
+    assert "base interface dum0 is back; recreating VMAC vrrp.51" in d.log_text()
+    assert d.stop() == 0
+    assert link(host, VMAC) is None
+
+
 # ---- interoperation -----------------------------------------------------------------
 
 
