@@ -31,21 +31,42 @@ static json_object *down_reason(const struct check_rs *rs)
 	return NULL;
 }
 
-void check_event_real_server(const struct check_rs *rs)
+/* {"time","type":"real_server","virtual_server","real_server","up"}. */
+static json_object *rs_event_new(const struct check_rs *rs)
 {
 	char name[160];
-	json_object *ev;
+	json_object *ev = vigil_event_new(VIGIL_EVENT_REAL_SERVER);
 
-	if (!vigil_event_wanted())
-		return;
-	ev = vigil_event_new(VIGIL_EVENT_REAL_SERVER);
 	check_vs_name(rs->vs, name, sizeof(name));
 	add(ev, "virtual_server", json_object_new_string(name));
 	check_rs_name(rs, name, sizeof(name));
 	add(ev, "real_server", json_object_new_string(name));
 	add(ev, "up", json_object_new_boolean(rs->up));
+	return ev;
+}
+
+void check_event_real_server(const struct check_rs *rs)
+{
+	json_object *ev;
+
+	if (!vigil_event_wanted())
+		return;
+	ev = rs_event_new(rs);
 	add(ev, "weight", json_object_new_int64(rs->weight));
 	add(ev, "reason", down_reason(rs));
+	vigil_event_emit(ev);
+}
+
+void check_event_rs_weight(const struct check_rs *rs, int64_t previous, const char *reason)
+{
+	json_object *ev;
+
+	if (!vigil_event_wanted())
+		return;
+	ev = rs_event_new(rs);
+	add(ev, "weight", json_object_new_int64(rs->effective_weight));
+	add(ev, "previous_weight", json_object_new_int64(previous));
+	add(ev, "reason", json_object_new_string(reason));
 	vigil_event_emit(ev);
 }
 

@@ -167,6 +167,7 @@ void check_rs_reconfigure(struct check_rs *rs, const struct check_rs_config *cfg
 		if (old.items[i])
 			check_checker_destroy(old.items[i]);
 	ptr_array_free(&old, NULL);
+	rs->weight_cause = "reload";
 	check_rs_update(rs, false);
 }
 
@@ -218,6 +219,45 @@ static void rs_mail(const struct check_rs *rs, const char *name, bool up)
 	smtp_alert_real_server(name, vs_name, up);
 }
 
+/* Which dynamic checker moved the weight: the first one asking for a
+ * weight, else the first that can (it may just have stopped asking). */
+static const char *rs_dynamic_cause(const struct check_rs *rs)
+{
+	const struct check_checker *pick = NULL;
+
+	for (size_t i = 0; i < rs->checkers.count; i++) {
+		const struct check_checker *c = rs->checkers.items[i];
+
+		if (c->sched.weight >= 0) {
+			pick = c;
+			break;
+		}
+		if (!pick && (c->cfg->type == CHECK_TYPE_MISC || c->cfg->type == CHECK_TYPE_FILE))
+			pick = c;
+	}
+	if (!pick)
+		return "checker";
+	return pick->cfg->type == CHECK_TYPE_MISC   ? "misc_dynamic"
+	       : pick->cfg->type == CHECK_TYPE_FILE ? "file_dynamic"
+						    : "checker";
+}
+
+/* The weight an operator sees as effective: the dynamic weight, 0 while
+ * drained.  A change of it alone (up unchanged) is a weight event. */
+static bool rs_effective_update(struct check_rs *rs, bool quiet, bool up_changed)
+{
+	int64_t was = rs->effective_weight, now = rs->drained ? 0 : rs->weight;
+	const char *cause = rs->weight_cause;
+
+	rs->weight_cause = NULL;
+	rs->effective_weight = now;
+	if (now == was)
+		return false;
+	if (!quiet && !up_changed && !rs->is_sorry)
+		check_event_rs_weight(rs, was, cause ? cause : rs_dynamic_cause(rs));
+	return true;
+}
+
 bool check_rs_update(struct check_rs *rs, bool quiet)
 {
 	bool up = rs_up_now(rs), was_up = rs->up;
@@ -227,6 +267,8 @@ bool check_rs_update(struct check_rs *rs, bool quiet)
 
 	rs->up = up;
 	rs->weight = weight;
+	if (rs_effective_update(rs, quiet, up != was_up))
+		changed = true;
 	if (quiet || !changed || rs->is_sorry)
 		return changed;
 	if (up != was_up) {

@@ -22,6 +22,7 @@ void check_rs_set_weight(struct check_rs *rs, uint32_t weight)
 		   check_rs_base_weight(rs), weight);
 	rs->has_operator_weight = true;
 	rs->operator_weight = weight;
+	rs->weight_cause = "snmp";
 	check_rs_update(rs, false);
 	check_runtime_changed(rs->vs->rt);
 }

@@ -44,6 +44,8 @@ struct check_rs {
 	bool drained, drain_done;           /* the operator's drain */
 	bool has_operator_weight;           /* set at run time (check_rs_weight.c) */
 	uint32_t operator_weight;
+	int64_t effective_weight;           /* weight, 0 while drained: last computed */
+	const char *weight_cause;           /* why the next update may move it; NULL: checkers */
 };
 
 struct check_vs {
@@ -110,7 +112,11 @@ void check_rs_reconfigure(struct check_rs *rs, const struct check_rs_config *cfg
 void check_rs_destroy(struct check_rs *rs);
 void check_rs_start(struct check_rs *rs);
 /* Recomputes up/weight from the checkers; runs notify_up/down on a change
- * (unless `quiet`).  True when something changed. */
+ * (unless `quiet`).  True when something changed.  The one place the
+ * effective weight is recomputed: a change of it without an up/down change
+ * is a real_server weight event, its "reason" rs->weight_cause (set by the
+ * caller: "drain", "enable", "snmp", "reload") or, when NULL, the dynamic
+ * checker's. */
 bool check_rs_update(struct check_rs *rs, bool quiet);
 /* Its IPVS weight now, or -1: not in the table. */
 int64_t check_rs_wanted_weight(const struct check_rs *rs);

@@ -364,6 +364,9 @@ static void apply_action(struct check_rs *rs, bool drain)
 		log_notice("real server %s: %s by the operator", name, drain ? "drained" : "enabled");
 	rs->drained = drain;
 	rs->drain_done = false;
+	/* check_rs_update tells subscribers when the effective weight moved. */
+	rs->weight_cause = drain ? "drain" : "enable";
+	check_rs_update(rs, false);
 	check_vs_update(rs->vs);
 	check_runtime_changed(rs->vs->rt);
 	if (drain)

@@ -36,14 +36,37 @@ static void format_duration(int64_t s, char *buf, size_t len)
 		snprintf(buf, len, "%" PRId64 "s", s);
 }
 
+/* rss_bytes in MiB with one decimal, "-" when unknown (null or missing). */
+static const char *format_rss(json_object *o, char *buf, size_t len)
+{
+	json_object *v = json_member(o, "rss_bytes");
+
+	if (!v)
+		return "-";
+	snprintf(buf, len, "%.1f", (double)json_object_get_int64(v) / (1024.0 * 1024.0));
+	return buf;
+}
+
+/* cpu_seconds (user + system) with two decimals, "-" when unknown. */
+static const char *format_cpu(json_object *o, char *buf, size_t len)
+{
+	json_object *v = json_member(o, "cpu_seconds");
+
+	if (!v)
+		return "-";
+	snprintf(buf, len, "%.2f", json_object_get_double(v));
+	return buf;
+}
+
 static void print_daemon(json_object *r, FILE *out)
 {
-	char b1[64], b2[64], b3[64], up[32];
+	char b1[64], b2[64], b3[64], b4[32], up[32];
 	json_object *reloads = json_member(r, "reloads"), *last = json_member(reloads, "last");
 
 	format_duration(json_object_get_int64(json_member(r, "uptime_s")), up, sizeof(up));
-	fprintf(out, "vigild %s, pid %s, up %s\n", field(r, "version", b1, sizeof(b1)),
-		field(r, "pid", b2, sizeof(b2)), up);
+	fprintf(out, "vigild %s, pid %s, up %s, rss %s MiB, cpu %s s\n",
+		field(r, "version", b1, sizeof(b1)), field(r, "pid", b2, sizeof(b2)), up,
+		format_rss(r, b3, sizeof(b3)), format_cpu(r, b4, sizeof(b4)));
 	fprintf(out, "configuration: %s (id %s)\n", field(r, "config_file", b1, sizeof(b1)),
 		field(r, "config_id", b2, sizeof(b2)));
 	fprintf(out, "reloads: %s", field(reloads, "count", b3, sizeof(b3)));
@@ -58,12 +81,27 @@ static void print_daemon(json_object *r, FILE *out)
 	}
 }
 
+/* A worker's mail counters under its row, only once it queued any
+ * (null smtp_alert: the worker did not answer). */
+static void print_worker_mail(json_object *w, FILE *out)
+{
+	json_object *m = json_member(w, "smtp_alert");
+	char b[4][32];
+
+	if (!m || json_object_get_int64(json_member(m, "queued")) <= 0)
+		return;
+	fprintf(out, "  mail: queued %s, sent %s, failed %s, dropped %s\n",
+		field(m, "queued", b[0], 32), field(m, "sent", b[1], 32),
+		field(m, "failed", b[2], 32), field(m, "dropped", b[3], 32));
+}
+
 static void print_workers(json_object *r, FILE *out)
 {
 	json_object *workers = json_member(r, "workers");
-	char b1[64], b2[64], b3[64], up[32];
+	char b1[64], b2[64], b3[64], b4[32], b5[32], up[32];
 
-	fprintf(out, "\n%-10s %-14s %-8s %-9s %s\n", "WORKER", "STATE", "PID", "RESTARTS", "UPTIME");
+	fprintf(out, "\n%-10s %-14s %-8s %-9s %-10s %-9s %s\n", "WORKER", "STATE", "PID",
+		"RESTARTS", "UPTIME", "RSS(MiB)", "CPU(s)");
 	for (size_t i = 0; i < json_array_len(workers); i++) {
 		json_object *w = json_object_array_get_idx(workers, i);
 		const char *state = field(w, "state", b2, sizeof(b2));
@@ -72,8 +110,10 @@ static void print_workers(json_object *r, FILE *out)
 			format_duration(json_object_get_int64(json_member(w, "uptime_s")), up, sizeof(up));
 		else
 			snprintf(up, sizeof(up), "-");
-		fprintf(out, "%-10s %-14s %-8s %-9s %s\n", field(w, "name", b1, sizeof(b1)), state,
-			field(w, "pid", b3, sizeof(b3)), field(w, "restarts", b1, sizeof(b1)), up);
+		fprintf(out, "%-10s %-14s %-8s %-9s %-10s %-9s %s\n", field(w, "name", b1, sizeof(b1)),
+			state, field(w, "pid", b3, sizeof(b3)), field(w, "restarts", b1, sizeof(b1)),
+			up, format_rss(w, b4, sizeof(b4)), format_cpu(w, b5, sizeof(b5)));
+		print_worker_mail(w, out);
 	}
 }
 

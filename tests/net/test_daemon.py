@@ -1,6 +1,7 @@
 """vigild's life cycle in a namespace: start, status, stop, pid files."""
 
 import os
+import re
 import signal
 
 from vigiltest import configs
@@ -88,6 +89,16 @@ def test_status_table_names_the_workers_and_instance(host, vigild):
     assert res.returncode == 0, res
     assert "VI_table" in res.stdout
     assert "vrrp" in res.stdout and "running" in res.stdout
+    # What each process costs: the parent on its line, workers in columns.
+    head = re.search(r"^vigild .*, rss ([0-9.]+) MiB, cpu ([0-9.]+) s$", res.stdout, re.M)
+    assert head and float(head.group(1)) > 0, res.stdout
+    lines = res.stdout.splitlines()
+    header = next(l for l in lines if l.startswith("WORKER")).split()
+    assert header[-2:] == ["RSS(MiB)", "CPU(s)"], header
+    row = next(l for l in lines if l.startswith("vrrp ")).split()
+    assert row[1] == "running" and float(row[-2]) > 0 and float(row[-1]) >= 0, row
+    # No mail configured: no mail line.
+    assert "mail:" not in res.stdout
 
 
 def _assert_stopped_cleanly(d, worker_pids):

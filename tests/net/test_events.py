@@ -3,8 +3,10 @@
 A real VRRP failover (the master stops), a real backend failure (the TCP
 server a TCP_CHECK watches is killed) and a killed worker (with its
 instance's and sync group's transitions after the restart) each show up in
-order with their fields; a subscriber that never reads costs vigild
-nothing (status still answers; it is cut off with an overflow line); the
+order with their fields; so do weight changes without an up/down change
+(an operator's drain and enable, a MISC_CHECK misc_dynamic status); a
+subscriber that never reads costs vigild nothing (status still answers;
+it is cut off with an overflow line); the
 number of subscribers is bounded; a stopping daemon ends the stream with a
 clear exit status.
 
@@ -172,6 +174,67 @@ def test_backend_failure_events(host, vigild):
     finally:
         for b in backends:
             b.stop()
+
+
+def test_drain_and_enable_weight_events(host, vigild):
+    """An operator's drain and enable move a real server's effective
+    weight (1 -> 0 -> 1) without an up/down change: two real_server weight
+    events with the previous weight and the cause, and no up/down line."""
+    for a in (RS1, RS2, VIP):
+        host.exec("ip", "addr", "add", "%s/24" % a, "dev", "eth0")
+    backends = [TcpBackend(host, a, PORT).start() for a in (RS1, RS2)]
+    try:
+        d = vigild(host, checker_config()).start(workers=["checker"])
+        d.wait(lambda: all(r["up"] and r["checked"] for r in d.status()["virtual_servers"][0]
+                           ["real_servers"]), "both real servers checked")
+        ev = Events(d, "--type", "checker,process")
+        ev.synced()
+        vs, rs2 = "%s:80" % VIP, "%s:%d" % (RS2, PORT)
+        for action, weight, before in (("drain", 0, 1), ("enable", 1, 0)):
+            res = d.ctl("real-server", action, vs, rs2)
+            assert res.returncode == 0, res
+            got = ev.next(of_type("real_server", real_server=rs2), "%s weight event" % action)
+            assert got["virtual_server"] == vs and got["up"] is True, got
+            assert (got["weight"], got["previous_weight"]) == (weight, before), got
+            assert got["reason"] == action, got
+        # A second enable of an enabled server, then a reload as a marker:
+        # nothing moved, so nothing about RS2 comes before the reload.
+        assert d.ctl("real-server", "enable", vs, rs2).returncode == 0
+        assert d.ctl("reload").returncode == 0
+        ev.next(of_type("reload"), "the marker reload")
+        rs_events = [e for e in ev.seen if e["type"] == "real_server"]
+        assert len(rs_events) == 2, rs_events
+        assert all("previous_weight" in e for e in rs_events), rs_events
+        assert ev.finish()[0] == 0
+    finally:
+        for b in backends:
+            b.stop()
+
+
+def test_misc_dynamic_weight_event(host, vigild):
+    """A MISC_CHECK misc_dynamic exit status that moves the weight (exit
+    0: weight unchanged, exit 5: weight 3) is a weight event with reason
+    misc_dynamic; the real server stays up."""
+    host.exec("ip", "addr", "add", "%s/24" % VIP, "dev", "eth0")
+    d = vigild(host, "")
+    status = d.write_file("status", "0\n")
+    misc = d.write_file("misc.sh", '#!/bin/sh\nexit "$(cat %s)"\n' % status)
+    os.chmod(misc, 0o755)
+    d.write_config(configs.global_defs()
+                   + "virtual_server %s 80 {\n    delay_loop 1\n    protocol TCP\n"
+                     "    real_server %s %d {\n        weight 1\n        MISC_CHECK {\n"
+                     "            misc_path \"%s\"\n            misc_timeout 1\n"
+                     "            misc_dynamic\n        }\n    }\n}\n" % (VIP, RS1, PORT, misc))
+    d.start(workers=["checker"])
+    d.wait(lambda: d.status()["virtual_servers"][0]["real_servers"][0]["checked"],
+           "the real server checked")
+    ev = Events(d, "--type", "checker,process")
+    ev.synced()
+    d.write_file("status", "5\n")
+    got = ev.next(of_type("real_server"), "the misc_dynamic weight event", timeout=5)
+    assert got["real_server"] == "%s:%d" % (RS1, PORT) and got["up"] is True, got
+    assert (got["weight"], got["previous_weight"], got["reason"]) == (3, 1, "misc_dynamic"), got
+    assert ev.finish()[0] == 0
 
 
 def test_worker_restart_events(host, vigild):

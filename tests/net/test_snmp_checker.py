@@ -16,6 +16,7 @@ import re
 from vigiltest.backends import TcpBackend
 from test_snmp import snmp  # noqa: F401  (the fixture)
 from test_snmp import SNMP_PORT, number, value, wait_walk
+from test_events import Events, of_type
 from vigiltest import configs
 from vigiltest.wait import wait_for
 
@@ -232,9 +233,14 @@ def check_weight_writes(s, d):
     assert rs_status(d, RS1)["weight"] == 1
     assert rs_status(d, RS2)["weight"] == 3
     # Weight 5: vigilctl shows it, the live weight (5) meets the quorum
-    # again, and the walk reads it back.
+    # again, and the walk reads it back; `vigilctl events` has it as a
+    # weight change caused by SNMP.
+    ev = Events(d, "--type", "checker,process")
+    ev.synced()
     rc, out = s.set(weight, "i", 5)
     assert rc == 0, out
+    got = ev.next(of_type("real_server", real_server="%s:%d" % (RS2, PORT)), "SNMP weight event")
+    assert (got["weight"], got["previous_weight"], got["reason"]) == (5, 3, "snmp"), got
     r = rs_status(d, RS2)
     assert (r["weight"], r["configured_weight"], r["effective_weight"]) == (5, 3, 5), r
     v = d.status()["virtual_servers"][0]
@@ -245,4 +251,7 @@ def check_weight_writes(s, d):
     # A reload restores the configured weight.
     assert d.ctl("reload").returncode == 0
     d.wait(lambda: rs_status(d, RS2)["weight"] == 3, "the configured weight back")
+    got = ev.next(of_type("real_server", real_server="%s:%d" % (RS2, PORT)), "reload weight event")
+    assert (got["weight"], got["previous_weight"], got["reason"]) == (3, 5, "reload"), got
+    assert ev.finish()[0] == 0
     wait_walk(s, CHECK, lambda t: number(t.get(weight, "0")) == 3)

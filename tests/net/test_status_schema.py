@@ -280,6 +280,15 @@ def test_real_status_validates_and_every_key_is_described(running):
         assert w["smtp_alert"]["sent"] >= 1 and w["smtp_alert"]["failed"] == 0
     assert st["rss_bytes"] > 1 << 20
     assert "smtp_alert" not in st["vrrp"]      # filed under the worker, not the VRRP part
+    # The table shows the same figures: RSS and CPU columns, a mail line
+    # under each worker that queued mail.
+    lines = d.ctl("status").stdout.splitlines()
+    for name in ("vrrp", "checker"):
+        at = next(n for n, l in enumerate(lines) if l.startswith(name + " "))
+        row = lines[at].split()
+        assert float(row[-2]) > 1 and float(row[-1]) >= 0, lines[at]
+        mail = re.match(r"^  mail: queued (\d+), sent (\d+), failed 0, dropped 0$", lines[at + 1])
+        assert mail and int(mail.group(2)) >= 1, lines[at:at + 2]
 
     # A reload, and a checker that stops answering: the other shapes.
     assert d.ctl("reload").returncode == 0
