@@ -144,7 +144,9 @@ def checker_config():
               "    lvs_method NAT\n    protocol TCP\n    quorum 2\n%s}\n" % (VIP, reals))
 
 
-def test_backend_failure_events(host, vigild):
+def start_checked(host, vigild):
+    """Two live backends, vigild checking them, and a synced checker and
+    process subscriber: (daemon, backends, events)."""
     for a in (RS1, RS2, VIP):
         host.exec("ip", "addr", "add", "%s/24" % a, "dev", "eth0")
     backends = [TcpBackend(host, a, PORT).start() for a in (RS1, RS2)]
@@ -154,6 +156,17 @@ def test_backend_failure_events(host, vigild):
                            ["real_servers"]), "both real servers checked")
         ev = Events(d, "--type", "checker,process")
         ev.synced()
+    except BaseException:
+        for b in backends:
+            b.stop()
+        raise
+    return d, backends, ev
+
+
+def test_backend_failure_events(host, vigild):
+    backends = []
+    try:
+        d, backends, ev = start_checked(host, vigild)
         backends[0].stop()
         down = ev.next(of_type("real_server"), "real server down")
         assert down["virtual_server"] == "%s:80" % VIP, down
@@ -180,15 +193,9 @@ def test_drain_and_enable_weight_events(host, vigild):
     """An operator's drain and enable move a real server's effective
     weight (1 -> 0 -> 1) without an up/down change: two real_server weight
     events with the previous weight and the cause, and no up/down line."""
-    for a in (RS1, RS2, VIP):
-        host.exec("ip", "addr", "add", "%s/24" % a, "dev", "eth0")
-    backends = [TcpBackend(host, a, PORT).start() for a in (RS1, RS2)]
+    backends = []
     try:
-        d = vigild(host, checker_config()).start(workers=["checker"])
-        d.wait(lambda: all(r["up"] and r["checked"] for r in d.status()["virtual_servers"][0]
-                           ["real_servers"]), "both real servers checked")
-        ev = Events(d, "--type", "checker,process")
-        ev.synced()
+        d, backends, ev = start_checked(host, vigild)
         vs, rs2 = "%s:80" % VIP, "%s:%d" % (RS2, PORT)
         for action, weight, before in (("drain", 0, 1), ("enable", 1, 0)):
             res = d.ctl("real-server", action, vs, rs2)
