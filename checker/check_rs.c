@@ -206,14 +206,20 @@ static bool rs_up_now(const struct check_rs *rs)
 /* smtp_alert: a real server's own setting, else global smtp_alert_checker
  * or smtp_alert, else on (keepalived's default for real servers);
  * no_checker_emails turns these mails off. */
-static void rs_mail(const struct check_rs *rs, const char *name, bool up)
+bool check_rs_wants_mail(const struct check_rs *rs)
 {
 	const struct global_config *g = rs->vs->rt->cfg->global;
 	bool want = rs->cfg->smtp_alert_set ? rs->cfg->smtp_alert
 					    : global_smtp_alert_default(g, GLOBAL_SMTP_CHECKER, true);
+
+	return want && !g->no_checker_emails;
+}
+
+static void rs_mail(const struct check_rs *rs, const char *name, bool up)
+{
 	char vs_name[160];
 
-	if (g->no_checker_emails || !want)
+	if (!check_rs_wants_mail(rs))
 		return;
 	check_vs_name(rs->vs, vs_name, sizeof(vs_name));
 	smtp_alert_real_server(name, vs_name, up);

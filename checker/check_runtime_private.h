@@ -137,6 +137,10 @@ void check_vs_destroy(struct check_vs *vs);
 void check_vs_update(struct check_vs *vs);
 /* "10.0.0.10:80", "fwmark 5", "group NAME" */
 void check_vs_name(const struct check_vs *vs, char *buf, size_t len);
+/* Whether a quorum change / a real server's up or down is mailed
+ * (smtp_alert precedence); the SNMP tables show the same answer. */
+bool check_vs_wants_mail(const struct check_vs *vs);
+bool check_rs_wants_mail(const struct check_rs *rs);
 /* ha_suspend: true when the checks of this virtual server must wait. */
 bool check_vs_is_suspended(struct check_vs *vs);
 /* Sum of the weights of the live real servers (sorry server excluded). */

@@ -73,7 +73,6 @@ static void rs_stats(const struct check_rs *rs, struct snmp_checker_rs *out)
 static void describe_rs(const struct check_rs *rs, struct snmp_checker_rs *out)
 {
 	const struct check_vs_config *vc = rs->vs->cfg;
-	const struct global_config *g = rs->vs->rt->cfg->global;
 
 	out->cfg = rs->cfg;
 	out->alive = rs->up;
@@ -82,8 +81,7 @@ static void describe_rs(const struct check_rs *rs, struct snmp_checker_rs *out)
 	check_checker_effective(vc, rs->cfg, NULL, &out->eff);
 	out->eff.set = vc->defaults.set | rs->cfg->defaults.set;
 	out->inhibit = out->eff.inhibit_on_failure;
-	/* as check_rs.c's mail: on unless turned off */
-	out->smtp_alert = !g->no_checker_emails && (!rs->cfg->smtp_alert_set || rs->cfg->smtp_alert);
+	out->smtp_alert = check_rs_wants_mail(rs);
 	for (size_t i = 0; i < rs->checkers.count; i++)
 		out->checkers_down += !((const struct check_checker *)rs->checkers.items[i])->sched.up;
 	rs_stats(rs, out);
@@ -107,16 +105,12 @@ static void describe_sorry(const struct check_vs *vs, struct snmp_checker_rs *ou
 
 static void describe_vs(const struct check_vs *vs, struct snmp_checker_vs *out)
 {
-	const struct global_config *g = vs->rt->cfg->global;
-
 	out->cfg = vs->cfg;
 	check_checker_effective(vs->cfg, NULL, NULL, &out->eff);
 	out->eff.set = vs->cfg->defaults.set;
 	out->installed = vs_installed(vs);
 	out->quorum_ok = vs->quorum_ok;
-	/* as check_vs.c's quorum mail */
-	out->smtp_alert = vs->cfg->smtp_alert_set ? vs->cfg->smtp_alert
-						  : g->smtp_alert || g->smtp_alert_checker;
+	out->smtp_alert = check_vs_wants_mail(vs);
 	out->rs_total = (unsigned)vs->rss.count;
 	out->nrs = vs->rss.count + (vs->sorry != NULL);
 	out->rss = xcalloc(out->nrs + 1, sizeof(*out->rss));

@@ -52,13 +52,16 @@ uint64_t check_vs_live_weight(const struct check_vs *vs)
 
 /* smtp_alert: the virtual server's own setting, else global
  * smtp_alert_checker, else smtp_alert (off by default, as keepalived). */
+bool check_vs_wants_mail(const struct check_vs *vs)
+{
+	return vs->cfg->smtp_alert_set
+		? vs->cfg->smtp_alert
+		: global_smtp_alert_default(vs->rt->cfg->global, GLOBAL_SMTP_CHECKER, false);
+}
+
 static void quorum_mail(const struct check_vs *vs, const char *name)
 {
-	const struct global_config *g = vs->rt->cfg->global;
-	bool want = vs->cfg->smtp_alert_set ? vs->cfg->smtp_alert
-					    : global_smtp_alert_default(g, GLOBAL_SMTP_CHECKER, false);
-
-	if (want)
+	if (check_vs_wants_mail(vs))
 		smtp_alert_quorum(name, vs->quorum_ok);
 }
 

@@ -40,6 +40,7 @@ VS_TYPE, VS_GROUP, VS_FWMARK, VS_ADDR_TYPE, VS_ADDR, VS_PORT = 2, 3, 4, 5, 6, 7
 VS_PROTOCOL, VS_ALGO, VS_KIND, VS_STATUS, VS_DELAY_LOOP = 8, 9, 10, 11, 16
 VS_RS_TOTAL, VS_RS_UP, VS_QUORUM, VS_QUORUM_STATUS, VS_HYSTERESIS = 20, 21, 22, 23, 26
 VS_NAME = 71
+VS_SMTP_ALERT, RS_SMTP_ALERT = 61, 47
 # realServerEntry columns
 RS_TYPE, RS_ADDR, RS_PORT, RS_STATUS, RS_WEIGHT, RS_UPPER = 2, 4, 5, 6, 7, 8
 RS_FAILED_CHECKS, RS_RETRY, RS_DELAY_LOOP = 13, 43, 46
@@ -70,8 +71,9 @@ def tcp_real_server(addr, weight, extra=""):
 
 def config(agentx):
     return (configs.global_defs("checker-a").replace(
-        "}\n", "    snmp_socket unix:%s\n    enable_snmp_checker\n    enable_traps\n}\n"
-        % agentx, 1)
+        "}\n", "    snmp_socket unix:%s\n    enable_snmp_checker\n    enable_traps\n"
+        # the checker's own "no" wins over smtp_alert (the SMTP_ALERT columns)
+        "    smtp_alert\n    smtp_alert_checker no\n}\n" % agentx, 1)
         + "virtual_server_group G1 {\n    %s 80\n    10.0.0.110-112 80\n}\n" % VIP_GROUP
         # 1: address; quorum 4 = both real servers (1 + 3)
         + "virtual_server %s 80 {\n"
@@ -166,6 +168,9 @@ def check_tables(t):
     for col, v in want.items():
         assert number(value(t, vs_cell(col, 1))) == v, (col, value(t, vs_cell(col, 1)))
     assert hexaddr(VIP) in value(t, vs_cell(VS_ADDR, 1))
+    # smtp_alert_checker no: neither quorum nor real server mail, false(2)
+    assert number(value(t, vs_cell(VS_SMTP_ALERT, 1))) == 2
+    assert number(value(t, rs_cell(RS_SMTP_ALERT, 1, 1))) == 2
     assert value(t, vs_cell(VS_NAME, 1)) == 'STRING: "web"'
     assert vs_cell(VS_FWMARK, 1) not in t and vs_cell(VS_GROUP, 1) not in t
     # 2: fwmark(1) 7, no protocol: none(4), wlc(4), dr(2); 3: group(3) "G1", sh(8).
