@@ -185,11 +185,18 @@ static int check_curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	return 0;
 }
 
+bool check_curl_load(void)
+{
+	return late_lib_load(&late_curl, "HTTP_GET, SSL_GET and smtp_alert");
+}
+
 static struct check_curl_multi *check_curl_multi_new(uv_loop_t *loop)
 {
 	static bool initialised;
 	struct check_curl_multi *m;
 
+	if (!check_curl_load())
+		return NULL;
 	if (!initialised && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return NULL;
 	initialised = true;
@@ -279,7 +286,7 @@ CURL *check_curl_easy_get(uv_loop_t *loop)
 
 	if (m && m->pooled)
 		return m->pool[--m->pooled];
-	return curl_easy_init();
+	return check_curl_load() ? curl_easy_init() : NULL;
 }
 
 void check_curl_easy_put(uv_loop_t *loop, CURL *easy)

@@ -18,7 +18,7 @@
 #ifndef VIGIL_CHECK_CURL_H
 #define VIGIL_CHECK_CURL_H
 
-#include <curl/curl.h>
+#include "lib/late_curl.h"
 #include <stdbool.h>
 #include <uv.h>
 
@@ -60,6 +60,10 @@ bool check_curl_active(uv_loop_t *loop);
  * handle's pool, its options back at their defaults, or a new one; NULL
  * when out of memory.  Handles are not tied to a check or to its TLS
  * settings: the caller sets every option it needs each time. */
+/* Loads libcurl if it is not yet (lib/late_curl.h); false, logged once,
+ * when it cannot be loaded. */
+bool check_curl_load(void);
+
 CURL *check_curl_easy_get(uv_loop_t *loop);
 /* Gives back an easy handle that is not running: reset and pooled for the
  * next transfer while `loop` has a multi handle, else cleaned up. */

@@ -84,8 +84,10 @@ static void check_http_url_reset(struct check_http *h)
 	check_curl_stop(&h->xfer);
 	check_curl_easy_put(h->attempt->loop, h->xfer.easy);
 	h->xfer.easy = NULL;
-	curl_slist_free_all(h->headers);
-	curl_slist_free_all(h->connect_to);
+	if (h->headers)   /* only then is libcurl loaded for sure */
+		curl_slist_free_all(h->headers);
+	if (h->connect_to)
+		curl_slist_free_all(h->connect_to);
 	h->headers = h->connect_to = NULL;
 	check_http_regex_free(h->regex);
 	h->regex = NULL;
@@ -356,7 +358,7 @@ static bool check_http_fetch(struct check_http *h)
 				 err);
 		return false;
 	}
-	rc = check_http_body_init(&h->body, u);
+	rc = check_curl_load() ? check_http_body_init(&h->body, u) : -ELIBACC;
 	if (rc == 0)
 		rc = check_http_locate(h, u, sni);
 	if (rc == 0)

@@ -6,7 +6,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
-#include <openssl/evp.h>
+#include "lib/late_crypto.h"
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +61,8 @@ int check_http_body_init(struct check_http_body *b, const struct check_url_confi
 	b->keep_max = u->regex ? CHECK_HTTP_BODY_KEEP_MAX : 0;
 	if (!u->digest)
 		return 0;
+	if (!late_lib_load(&late_crypto, "the digest of HTTP_GET and SSL_GET"))
+		return -ELIBACC;
 	b->md5 = EVP_MD_CTX_new();
 	if (!b->md5 || !EVP_DigestInit_ex(b->md5, EVP_md5(), NULL)) {
 		check_http_body_free(b);
@@ -118,7 +120,8 @@ bool check_http_body_md5_hex(struct check_http_body *b, char out[CHECK_HTTP_MD5_
 
 void check_http_body_free(struct check_http_body *b)
 {
-	EVP_MD_CTX_free(b->md5);
+	if (b->md5)   /* else libcrypto may not even be loaded */
+		EVP_MD_CTX_free(b->md5);
 	free(b->kept);
 	memset(b, 0, sizeof(*b));
 }

@@ -115,7 +115,9 @@ bool check_errno_is_shortage(int err)
 {
 	if (err < 0)
 		err = -err;
-	return err == EMFILE || err == ENFILE || err == ENOMEM || err == ENOBUFS;
+	/* ELIBACC: a library vigild loads when needed (libcurl) is missing; the
+	 * server is no more down for that than for a lack of descriptors */
+	return err == EMFILE || err == ENFILE || err == ENOMEM || err == ENOBUFS || err == ELIBACC;
 }
 
 enum check_outcome check_outcome_from_errno(int err)

@@ -13,7 +13,7 @@
 #include "xalloc.h"
 
 #include <arpa/inet.h>
-#include <microhttpd.h>
+#include "daemon/late_mhd.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,11 +236,14 @@ static void socket_address(const struct vigil_addr *addr, uint16_t port,
 struct metrics_http *metrics_http_start(uv_loop_t *loop, const struct vigil_addr *addr,
 					uint16_t port, metrics_collect_fn *collect, void *collector)
 {
-	struct metrics_http *m = XNEW(struct metrics_http);
+	struct metrics_http *m;
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG
 			 | MHD_ALLOW_SUSPEND_RESUME;
 
+	if (!late_lib_load(&late_mhd, "the metrics endpoint"))
+		return NULL;
+	m = XNEW(struct metrics_http);
 	m->loop = loop;
 	m->collect = collect;
 	m->collector = collector;

@@ -4,15 +4,21 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <systemd/sd-daemon.h>
+#include <stdlib.h>
+#include "daemon/late_systemd.h"
 #include <time.h>
 
 /* A failed notification is worth a debug line, never more: the daemon works
  * the same without systemd. */
 static void send_state(const char *state)
 {
-	int r = sd_notify(0, state);
+	int r;
 
+	/* Nobody listens without $NOTIFY_SOCKET: then libsystemd is not even
+	 * loaded. */
+	if (!getenv("NOTIFY_SOCKET") || !late_lib_load(&late_systemd, "notifications to systemd"))
+		return;
+	r = sd_notify(0, state);
 	if (r < 0)
 		log_debug("sd_notify(%s) failed: error %d", state, -r);
 }

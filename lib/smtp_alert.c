@@ -134,7 +134,7 @@ static int close_socket(void *clientp, curl_socket_t fd)
 static CURL *session_easy(struct smtp_mail *m)
 {
 	const struct smtp_settings *s = &sa.set;
-	CURL *easy = curl_easy_init();
+	CURL *easy = check_curl_load() ? curl_easy_init() : NULL;
 	char *envelope_from;
 
 	if (!easy)
@@ -164,7 +164,8 @@ static void session_end(void)
 	if (sa.xfer.easy)
 		curl_easy_cleanup(sa.xfer.easy);
 	sa.xfer.easy = NULL;
-	curl_slist_free_all(sa.rcpt);
+	if (sa.rcpt)   /* else libcurl may not be loaded */
+		curl_slist_free_all(sa.rcpt);
 	sa.rcpt = NULL;
 	if (sa.current)
 		mail_free(sa.current);
@@ -196,7 +197,9 @@ static void session_next(void)
 		sa.errbuf[0] = '\0';
 		sa.fd = CURL_SOCKET_BAD;
 		if (!sa.set.url || !(sa.xfer.easy = session_easy(m))) {
-			log_failure(m->subject, sa.set.url ? "out of memory" : "mail disabled by reload");
+			log_failure(m->subject, !sa.set.url        ? "mail disabled by reload"
+						: !check_curl_load() ? "libcurl could not be loaded"
+								     : "out of memory");
 			session_end();
 			continue;
 		}

@@ -6,7 +6,7 @@
 #include "snmp/snmp_snap.h"
 #include "snmp/snmp_subagent.h"
 
-#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include "snmp/late_snmp.h"
 
 /* keepalived ::= { enterprises 9586 100 5 }; check ::= { keepalived 3 } */
 #define SNMP_CHECKER_KA 1, 3, 6, 1, 4, 1, 9586, 100, 5

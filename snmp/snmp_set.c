@@ -3,7 +3,7 @@
 #include "snmp/snmp_set.h"
 #include "xalloc.h"
 
-#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include "snmp/late_snmp.h"
 
 #include <stdlib.h>
 #include <string.h>

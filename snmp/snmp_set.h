@@ -12,8 +12,7 @@
 #ifndef VIGIL_SNMP_SET_H
 #define VIGIL_SNMP_SET_H
 
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
+#include "snmp/late_snmp.h"
 
 #include "snmp/snmp_write.h"
 

@@ -4,7 +4,7 @@
 #include "log.h"
 #include "xalloc.h"
 
-#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include "snmp/late_snmp.h"
 
 #include <stdlib.h>
 #include <string.h>

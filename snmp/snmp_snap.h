@@ -11,8 +11,7 @@
 #ifndef VIGIL_SNMP_SNAP_H
 #define VIGIL_SNMP_SNAP_H
 
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
+#include "snmp/late_snmp.h"
 
 #include <stdbool.h>
 #include <stddef.h>

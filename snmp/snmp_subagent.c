@@ -5,17 +5,13 @@
 #include "log.h"
 #include "xalloc.h"
 
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
-#include <net-snmp/agent/net-snmp-agent-includes.h>
-#include <net-snmp/library/large_fd_set.h>
+#include "snmp/late_snmp.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* The AgentX session with the master agent (net-snmp's agentx/subagent.c;
  * exported but not in an installed header).  NULL while disconnected. */
-extern netsnmp_session *main_session;
 
 struct snmp_poll {
 	uv_poll_t handle;
@@ -194,7 +190,7 @@ struct snmp_subagent *snmp_subagent_start(uv_loop_t *loop, const char *name, con
 {
 	struct snmp_subagent *a;
 
-	if (snmp_running)
+	if (snmp_running || !late_lib_load(&late_snmp, "SNMP"))
 		return NULL;
 	snmp_running = true;
 	a = XNEW(struct snmp_subagent);

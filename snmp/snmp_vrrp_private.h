@@ -3,7 +3,7 @@
 #define VIGIL_SNMP_VRRP_PRIVATE_H
 
 #include "snmp/snmp_snap.h"
-#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include "snmp/late_snmp.h"
 #include "snmp/snmp_subagent.h"
 #include "snmp/snmp_vrrp.h"
 #include "log.h"

@@ -4,9 +4,7 @@
 #include "vrrp/vrrp_ah.h"
 
 #include <arpa/inet.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "lib/late_crypto.h"
 #include <string.h>
 
 #define IP_OFF_TOS 1
@@ -74,6 +72,8 @@ static bool compute_icv(const uint8_t key[VRRP_AUTH_DATA_LEN], uint8_t *pkt, siz
 	uint8_t digest[EVP_MAX_MD_SIZE];
 	unsigned digest_len = 0;
 
+	if (!late_lib_load(&late_crypto, "IPsec AH authentication"))
+		return false;
 	pkt[IP_OFF_TOS] = 0;
 	put16(pkt + IP_OFF_FRAG, 0);
 	put16(pkt + IP_OFF_CHECKSUM, 0);

@@ -22,16 +22,23 @@
 #include "log.h"
 #include "xalloc.h"
 
-#include <nftables/libnftables.h>
+#include "vrrp/late_nft.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
 #include <unistd.h>
 
 struct vrrp_noaccept {
-	struct nft_ctx *nft;
+	struct nft_ctx *nft;     /* made with the first VIP: libnftables is
+				  * loaded only when something is filtered */
 	char *table;
 	int32_t priority;
 	bool counters;
@@ -48,6 +55,54 @@ static int run(struct vrrp_noaccept *na, const char *cmd, bool quiet)
 		log_error("nftables table inet %s: %s", na->table,
 			  err && *err ? err : "command failed");
 	return rc != 0 ? -1 : 0;
+}
+
+/* libnftables and its context, once. */
+static bool open_nft(struct vrrp_noaccept *na)
+{
+	if (na->nft)
+		return true;
+	if (!late_lib_load(&late_nft, "no_accept's packet filter"))
+		return false;
+	na->nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!na->nft) {
+		log_error("no_accept: cannot make an nftables context");
+		return false;
+	}
+	nft_ctx_buffer_output(na->nft);
+	nft_ctx_buffer_error(na->nft);
+	return true;
+}
+
+static int on_table(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	*(bool *)arg = true;
+	return NL_OK;
+}
+
+/* Whether table inet NAME is in the kernel, asked over nfnetlink with
+ * libnl (one GETTABLE) so that a run which never filters does not load
+ * libnftables only to look. */
+static bool table_exists(const char *name)
+{
+	struct nfgenmsg hdr = { .nfgen_family = NFPROTO_INET, .version = NFNETLINK_V0 };
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE,
+						NLM_F_REQUEST);
+	bool found = false;
+
+	if (sk && msg && nl_connect(sk, NETLINK_NETFILTER) == 0
+	    && nlmsg_append(msg, &hdr, sizeof(hdr), NLMSG_ALIGNTO) == 0
+	    && nla_put_string(msg, NFTA_TABLE_NAME, name) == 0) {
+		nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_table, &found);
+		/* a missing table is an ENOENT error message: found stays false */
+		if (nl_send_auto(sk, msg) >= 0)
+			nl_recvmsgs_default(sk);
+	}
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return found;
 }
 
 /* A table of our name at start is a crash's leftover: it would keep
@@ -82,17 +137,11 @@ struct vrrp_noaccept *vrrp_noaccept_new(const struct vrrp_noaccept_settings *s)
 	if (!nfnetlink_available())
 		return NULL;
 	na = XNEW(struct vrrp_noaccept);
-	na->nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!na->nft) {
-		free(na);
-		return NULL;
-	}
-	nft_ctx_buffer_output(na->nft);
-	nft_ctx_buffer_error(na->nft);
 	na->table = xstrdup(s->table ? s->table : VRRP_NOACCEPT_TABLE_DEFAULT);
 	na->priority = s->priority;
 	na->counters = s->counters;
-	remove_stale(na);
+	if (table_exists(na->table) && open_nft(na))
+		remove_stale(na);
 	return na;
 }
 
@@ -106,7 +155,8 @@ void vrrp_noaccept_free(struct vrrp_noaccept *na)
 		run(na, cmd, false);
 		free(cmd);
 	}
-	nft_ctx_free(na->nft);
+	if (na->nft)
+		nft_ctx_free(na->nft);
 	free(na->table);
 	free(na);
 }
@@ -138,6 +188,8 @@ static int change(struct vrrp_noaccept *na, const struct vigil_addr *addr, bool 
 
 	if (!add && !na->created)
 		return 0;
+	if (!open_nft(na))
+		return -1;
 	create = add && !na->created ? create_cmd(na) : xstrdup("");
 	a.has_prefix = false;
 	cmd = xasprintf("%s%s element inet %s %s { %s }\n", create, add ? "add" : "delete",

@@ -269,5 +269,8 @@ int main(void)
 		cmocka_unit_test(test_reasons),
 	};
 
+	/* vigild loads net-snmp when SNMP is enabled; these tests call it directly */
+	if (!late_lib_load(&late_snmp, "the SNMP unit tests"))
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
