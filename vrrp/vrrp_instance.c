@@ -194,18 +194,8 @@ struct vrrp_instance *vrrp_instance_new(struct vrrp_runtime *rt,
 	inst->unicast = conf->unicast_peers.count > 0;
 	inst->vrid = (uint8_t)conf->vrid;
 	inst->group = conf->mcast_dst;
-	inst->rl_drop = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 5);
 	inst->rl_send = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 3);
-	inst->rl_mismatch = (struct log_ratelimit)LOG_RATELIMIT_INIT(60000, 3);
 	init_timers(inst);
-	for (int i = 0; i < VRRP_GARP_TIMERS; i++) {
-		uv_timer_init(rt->loop, &inst->garp_timers[i]);
-		inst->garp_timers[i].data = inst;
-	}
-	vrrp_instance_manual_init(inst);
-	vrrp_instance_vmac_init(inst);
-	/* The GARP timers, hold_timer and vmac_timer. */
-	inst->open_handles += VRRP_GARP_TIMERS + 2;
 	init_fsm(inst);
 	return inst;
 }
@@ -297,8 +287,7 @@ static bool setup_vmac(struct vrrp_instance *inst)
 	ifindex = vrrp_vmac_acquire(inst->rt->vmacs, name, c->interface, mac, &setup);
 	if (ifindex < 0)
 		return vmac_failed(inst, name, ifindex);
-	memcpy(inst->vmac_name, name, sizeof(name));
-	inst->vip_ifindex = ifindex;
+	vrrp_instance_vmac_init(inst, name, ifindex);
 	log_info("VRRP instance %s: VMAC %s (%02x:%02x:%02x:%02x:%02x:%02x) on %s %s%s",
 		 inst->name, name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], c->interface,
 		 vrrp_vmac_setup_names[setup], c->vmac_xmit_base ? "; adverts on the base" : "");
@@ -331,12 +320,12 @@ static void warn_address_vmac(const struct vrrp_instance *inst)
 int vrrp_instance_open_socket(struct vrrp_instance *inst, const char **what)
 {
 	const struct vrrp_instance_config *c = inst->conf;
-	bool on_vmac = inst->vmac_name[0] && !c->vmac_xmit_base;
+	bool on_vmac = inst->vmac && !c->vmac_xmit_base;
 	int err = 0;
 
 	/* AH adverts are IP protocol 51, on a socket of their own. */
 	inst->sock = vrrp_socket_acquire_proto(inst->rt->sockets,
-					       on_vmac ? inst->vmac_name : c->interface, c->family,
+					       on_vmac ? inst->vmac->name : c->interface, c->family,
 					       c->auth_type == VRRP_AUTH_AH ? VRRP_SOCKET_IPPROTO_AH
 									: VRRP_SOCKET_IPPROTO,
 					       &err);
@@ -344,7 +333,7 @@ int vrrp_instance_open_socket(struct vrrp_instance *inst, const char **what)
 	if (!inst->sock)
 		return err ? err : -EIO;
 	inst->ifindex = vrrp_socket_ifindex(inst->sock);
-	if (!inst->vmac_name[0])
+	if (!inst->vmac)
 		inst->vip_ifindex = inst->ifindex;
 	*what = "cannot send from the base's address on the VMAC";
 	if (on_vmac && c->family == AF_INET6 && (err = vrrp_socket_allow_foreign_source(inst->sock)))
@@ -411,9 +400,8 @@ void vrrp_instance_shutdown(struct vrrp_instance *inst)
 {
 	if (!inst->started)
 		return;
-	uv_timer_stop(&inst->hold_timer);
+	vrrp_instance_manual_stop(inst);
 	vrrp_instance_vmac_stop(inst);
-	inst->held_until_wall_us = 0;
 	vrrp_fsm_signal(&inst->fsm, VRRP_EVENT_SHUTDOWN);
 	inst->started = false;
 }
@@ -426,14 +414,9 @@ static void handle_closed(struct vrrp_instance *inst)
 	free(inst->pending_detail);
 	free(inst->transition_detail);
 	free(inst->error);
-	free(inst->vmac_error);
+	free(inst->rx_errors);
 	free(inst->name);
 	free(inst);
-}
-
-static void on_handle_closed(uv_handle_t *handle)
-{
-	handle_closed(handle->data);
 }
 
 static void on_timer_closed(struct vrrp_precise_timer *timer)
@@ -441,21 +424,50 @@ static void on_timer_closed(struct vrrp_precise_timer *timer)
 	handle_closed(timer->data);
 }
 
+/* The GARP timers, the hold timer and the VMAC retry timer: allocated
+ * only while they run, so an idle instance holds a pointer for each. */
+static void on_lazy_timer_closed(uv_handle_t *handle)
+{
+	struct vrrp_instance *inst = handle->data;
+
+	free(handle);
+	handle_closed(inst);
+}
+
+void vrrp_instance_timer_start(struct vrrp_instance *inst, uv_timer_t **slot, uv_timer_cb cb,
+			       uint64_t timeout_ms, uint64_t repeat_ms)
+{
+	if (!*slot) {
+		*slot = XNEW(uv_timer_t);
+		uv_timer_init(inst->rt->loop, *slot);
+		(*slot)->data = inst;
+		inst->open_handles++;
+	}
+	uv_timer_start(*slot, cb, timeout_ms, repeat_ms);
+}
+
+void vrrp_instance_timer_close(uv_timer_t **slot)
+{
+	if (!*slot)
+		return;
+	uv_close((uv_handle_t *)*slot, on_lazy_timer_closed);
+	*slot = NULL;
+}
+
+/* The free holds one count of its own while it closes the handles, so
+ * an instance with none open (its timers failed to open) is freed too. */
 void vrrp_instance_free(struct vrrp_instance *inst)
 {
 	if (!inst)
 		return;
+	inst->open_handles++;
 	vrrp_instance_announce_stop(inst);
+	vrrp_instance_manual_stop(inst);
 	vrrp_instance_routes_free(inst);
 	vrrp_instance_close_socket(inst);
-	if (inst->vmac_name[0] && inst->rt->vmacs)
-		vrrp_vmac_release(inst->rt->vmacs, inst->vmac_name);
-	inst->vmac_name[0] = '\0';
+	vrrp_instance_vmac_free(inst);
 	for (int i = 0; i < VRRP_TIMER_COUNT; i++)
 		if (vrrp_timer_is_open(&inst->timers[i]))
 			vrrp_timer_close(&inst->timers[i], on_timer_closed);
-	for (int i = 0; i < VRRP_GARP_TIMERS; i++)
-		uv_close((uv_handle_t *)&inst->garp_timers[i], on_handle_closed);
-	uv_close((uv_handle_t *)&inst->hold_timer, on_handle_closed);
-	uv_close((uv_handle_t *)&inst->vmac_timer, on_handle_closed);
+	handle_closed(inst);
 }

@@ -30,23 +30,24 @@ static void on_hold_expired(uv_timer_t *handle)
 {
 	struct vrrp_instance *inst = handle->data;
 
-	inst->held_until_wall_us = 0;
+	vrrp_instance_manual_stop(inst);
 	log_info("VRRP instance %s: the demote hold has ended; back to normal election",
 		 inst->name);
 	vrrp_fsm_signal(&inst->fsm, VRRP_EVENT_MAINTENANCE_OFF);
 }
 
-void vrrp_instance_manual_init(struct vrrp_instance *inst)
+/* The hold timer is opened for a demote's hold only (most instances
+ * never have one) and closed when it ends. */
+void vrrp_instance_manual_stop(struct vrrp_instance *inst)
 {
-	uv_timer_init(inst->rt->loop, &inst->hold_timer);
-	inst->hold_timer.data = inst;
+	vrrp_instance_timer_close(&inst->hold_timer);
 	inst->held_until_wall_us = 0;
 }
 
 static void start_hold(struct vrrp_instance *inst, uint64_t hold_ms)
 {
 	uv_update_time(inst->rt->loop);
-	uv_timer_start(&inst->hold_timer, on_hold_expired, hold_ms, 0);
+	vrrp_instance_timer_start(inst, &inst->hold_timer, on_hold_expired, hold_ms, 0);
 	inst->held_until_wall_us = vrrp_instance_wall_us() + hold_ms * 1000u;
 }
 
@@ -102,8 +103,7 @@ const char *vrrp_instance_manual(struct vrrp_instance *inst, enum vrrp_manual_ac
 				 uint64_t hold_ms, char *note, size_t note_len)
 {
 	/* The last command decides how long the hold lasts. */
-	uv_timer_stop(&inst->hold_timer);
-	inst->held_until_wall_us = 0;
+	vrrp_instance_manual_stop(inst);
 	switch (action) {
 	case VRRP_MANUAL_DEMOTE:
 		hold(inst, VRRP_EVENT_DEMOTE, hold_ms, note, note_len);

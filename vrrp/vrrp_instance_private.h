@@ -35,86 +35,118 @@ enum vrrp_garp_timer { VRRP_GARP_PACE, VRRP_GARP_DELAY, VRRP_GARP_REFRESH, VRRP_
  * finish DAD (vrrp_instance_vips.c). */
 struct vrrp_na_retry;
 
+/* use_vmac: the VMAC an instance holds, from its start to its free
+ * (vrrp_instance_vmac.c).  While the VMAC is lost (deleted behind our
+ * back and not made again yet) the instance is held in FAULT for
+ * `error`, and retry_timer retries every retry_ms. */
+struct vrrp_instance_vmac {
+	char name[IF_NAMESIZE];
+	char *error;
+	uv_timer_t *retry_timer;            /* NULL: no retry due */
+	uint64_t retry_ms;
+	uint64_t recreated;                 /* times made again */
+	struct log_ratelimit rl;
+};
+
+/* What peers got wrong: the drop counters and their log rate limits,
+ * allocated at the first drop or mismatch (vrrp_instance_rx.c), as most
+ * instances never see one.  The counters are 64-bit: they feed SNMP
+ * Counter64s and the metrics. */
+struct vrrp_instance_rx_errors {
+	uint64_t drops[VRRP_RX_VERDICT_COUNT];
+	uint64_t instance_drops[VRRP_DROP_COUNT];
+	uint64_t addr_list_mismatch;        /* counted and logged, not dropped */
+	struct log_ratelimit rl_drop, rl_mismatch;
+};
+
+/* Fields are grouped by size as well as by concern, so the struct has no
+ * padding holes: there is one per instance, and a worker may run
+ * thousands.  Parts most instances never use (the VMAC, what peers got
+ * wrong) are allocated when first needed, and the libuv timers that run
+ * only now and then (GARP pacing, an operator's hold, VMAC retries) are
+ * pointers, opened when started and closed when done
+ * (vrrp_instance_timer_start / _close); tests/unit/test_vrrp_instance.c
+ * guards the size. */
 struct vrrp_instance {
 	struct vrrp_runtime *rt;
 	const struct vrrp_instance_config *conf;
 	char *name;                         /* the FSM's log name (it keeps a pointer) */
-	struct vrrp_fsm fsm;
-	bool started;
 	char *error;                        /* why it could not start; NULL: none */
+	struct vrrp_fsm fsm;
 
 	struct vrrp_socket *sock;
-	int ifindex;                        /* the socket's: where adverts go */
-	/* use_vmac: the VMAC we hold (empty: none); VIPs go on vip_ifindex,
-	 * the VMAC's or else the socket's interface. */
-	char vmac_name[IF_NAMESIZE];
-	int vip_ifindex;
-	/* The VMAC disappeared and is not back yet (vrrp_instance_vmac.c):
-	 * the instance is held in FAULT for vmac_error, and vmac_timer
-	 * retries every vmac_retry_ms. */
-	bool vmac_lost;
-	char *vmac_error;
-	uv_timer_t vmac_timer;
-	uint64_t vmac_retry_ms;
-	uint64_t vmac_recreated;
-	struct log_ratelimit rl_vmac;
-	uint8_t vrid;
-	bool unicast;                       /* unicast_peer given */
-	struct vigil_addr group;            /* multicast: the group joined */
-	bool subscribed, joined;
-	struct vigil_addr src;              /* what we send from: our primary address */
-	struct vrrp_packet_ctx pctx;
-	/* A peer sent the pre-1.3.6 unicast checksum and we answer in kind
-	 * (old_unicast_checksum not "never"; vrrp_instance_rx.c). */
-	bool old_csum_from_peer;
-	/* auth_type AH: the sequence number and IP identification counters
-	 * (vrrp_ah.h; sent and received adverts share them). */
-	struct vrrp_ah_seq ah;
-
 	/* The machine's timers, precise to microseconds (vrrp_timer.h). */
 	struct vrrp_precise_timer timers[VRRP_TIMER_COUNT];
-	int timer_error;                    /* a negative errno: one did not open */
-	uv_timer_t garp_timers[VRRP_GARP_TIMERS];
-	unsigned garp_rounds_left;          /* of the burst being paced */
+	/* The announcements' timers, each opened while it runs. */
+	uv_timer_t *garp_timers[VRRP_GARP_TIMERS];
 	struct vrrp_na_retry *na_retry;     /* NULL: none waiting */
-	unsigned open_handles;              /* closed one by one before the free */
-	bool vips_installed;                /* we added the VIPs and have not removed them */
-	bool noaccept_active;               /* its VIPs are in the no_accept sets */
+	struct vrrp_instance_vmac *vmac;    /* NULL: no VMAC held */
+	struct vrrp_instance_rx_errors *rx_errors; /* NULL: no drop yet */
+	/* virtual_routes / virtual_rules: a netlink socket opened when the
+	 * instance has any (vrrp_instance_vips.c). */
+	struct vrrp_route_ctx *route_ctx;
+	struct vrrp_sync_group *sync;       /* NULL: not in a sync group */
+	/* Said of the next transition / the last one (NULL: the machine's
+	 * reason name is all there is to say). */
+	char *pending_detail, *transition_detail;
+	/* The operator's hold (vrrp_instance_manual.c): a demote's timer
+	 * feeds MAINTENANCE_OFF; held_until_wall_us is its realtime end
+	 * (0: no timer; held until released, or not held at all). */
+	uv_timer_t *hold_timer;
+	uint64_t held_until_wall_us;
 
 	uint64_t transition_wall_us;        /* realtime of the last transition */
-	uint64_t drops[VRRP_RX_VERDICT_COUNT];
-	uint64_t instance_drops[VRRP_DROP_COUNT];
-	uint64_t addr_list_mismatch;        /* counted and logged, not dropped */
 	uint64_t send_errors, vip_errors, vips_restored, gratuitous_sent;
-	/* virtual_routes / virtual_rules: a netlink socket opened when the
-	 * instance has any (vrrp_instance_vips.c), and their failures. */
-	struct vrrp_route_ctx *route_ctx;
-	uint64_t route_errors;
-	struct log_ratelimit rl_route;
-	struct log_ratelimit rl_drop, rl_send, rl_mismatch;
+	uint64_t route_errors;              /* virtual_routes / virtual_rules */
+	uint64_t notifications;             /* handed to the notifier */
+	struct log_ratelimit rl_send, rl_route;
 
 	/* Tracking: the objects as last reported, and what they made of
 	 * the instance (track_result.fault: its own fault, without the
 	 * group's). */
 	struct vrrp_track_set track;
 	struct vrrp_track_result track_result;
+
+	struct vrrp_packet_ctx pctx;
+	struct vigil_addr group;            /* multicast: the group joined */
+	struct vigil_addr src;              /* what we send from: our primary address */
+	/* auth_type AH: the sequence number and IP identification counters
+	 * (vrrp_ah.h; sent and received adverts share them). */
+	struct vrrp_ah_seq ah;
+	int ifindex;                        /* the socket's: where adverts go */
+	/* The VIPs go on the VMAC's ifindex with use_vmac, else the
+	 * socket's. */
+	int vip_ifindex;
+	int timer_error;                    /* a negative errno: one did not open */
+	unsigned open_handles;              /* closed one by one before the free */
+	unsigned garp_rounds_left;          /* of the burst being paced */
+	uint8_t vrid;
+	bool started;
+	bool unicast;                       /* unicast_peer given */
+	bool subscribed, joined;
+	/* A peer sent the pre-1.3.6 unicast checksum and we answer in kind
+	 * (old_unicast_checksum not "never"; vrrp_instance_rx.c). */
+	bool old_csum_from_peer;
+	/* The VMAC disappeared and is not back yet (vrrp_instance_vmac.c). */
+	bool vmac_lost;
+	bool vips_installed;                /* we added the VIPs and have not removed them */
+	bool noaccept_active;               /* its VIPs are in the no_accept sets */
 	bool track_built;
-	struct vrrp_sync_group *sync;       /* NULL: not in a sync group */
 	/* The master down timer ran out, but the sync group holds the
 	 * takeover until every member wants it (vrrp_sync.c). */
 	bool wants_master;
 	bool deleted;                       /* removed by a reload */
-	/* Said of the next transition / the last one (NULL: the machine's
-	 * reason name is all there is to say). */
-	char *pending_detail, *transition_detail;
-	uint64_t notifications;             /* handed to the notifier */
-
-	/* The operator's hold (vrrp_instance_manual.c): a demote's timer
-	 * feeds MAINTENANCE_OFF; held_until_wall_us is its realtime end
-	 * (0: no timer; held until released, or not held at all). */
-	uv_timer_t hold_timer;
-	uint64_t held_until_wall_us;
 };
+
+/* vrrp_instance.c: libuv timers opened when started and closed when done.
+ * Start opens *slot when it is NULL (handle->data is the instance) and
+ * (re)starts it as uv_timer_start does; close stops it and closes it,
+ * setting *slot to NULL at once (nothing to do when it is already NULL).
+ * An open timer counts in open_handles until its close completes, so an
+ * instance freed meanwhile outlives it. */
+void vrrp_instance_timer_start(struct vrrp_instance *inst, uv_timer_t **slot, uv_timer_cb cb,
+			       uint64_t timeout_ms, uint64_t repeat_ms);
+void vrrp_instance_timer_close(uv_timer_t **slot);
 
 /* vrrp_instance_track.c */
 /* Feeds the tracked state to a machine in INIT, before STARTUP. */
@@ -162,12 +194,16 @@ int vrrp_instance_open_socket(struct vrrp_instance *inst, const char **what);
 void vrrp_instance_close_socket(struct vrrp_instance *inst);
 
 /* vrrp_instance_vmac.c */
-void vrrp_instance_vmac_init(struct vrrp_instance *inst);
+/* The VMAC `name` was acquired at start, on `ifindex`. */
+void vrrp_instance_vmac_init(struct vrrp_instance *inst, const char *name, int ifindex);
 /* Stops the retries (stop, shutdown). */
 void vrrp_instance_vmac_stop(struct vrrp_instance *inst);
+/* Lets the VMAC go (at free): retries stopped, the name released. */
+void vrrp_instance_vmac_free(struct vrrp_instance *inst);
 
 /* vrrp_instance_manual.c */
-void vrrp_instance_manual_init(struct vrrp_instance *inst);
+/* Ends a demote's hold timer (a new command, shutdown, free). */
+void vrrp_instance_manual_stop(struct vrrp_instance *inst);
 /* Realtime now, in microseconds. */
 uint64_t vrrp_instance_wall_us(void);
 

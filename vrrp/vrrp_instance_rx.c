@@ -6,6 +6,7 @@
 #include "config.h"
 #include "vrrp/vrrp_instance_private.h"
 #include "vrrp/vrrp_snmp_view.h"
+#include "xalloc.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -24,12 +25,25 @@ static const char *const instance_drop_descriptions[VRRP_DROP_COUNT] = {
 	[VRRP_DROP_TTL_OUT_OF_RANGE] = "the TTL is outside the unicast_peer's min_ttl..max_ttl",
 };
 
+/* The counters of what peers got wrong, made at the first such packet. */
+static struct vrrp_instance_rx_errors *rx_errors(struct vrrp_instance *inst)
+{
+	struct vrrp_instance_rx_errors *e = inst->rx_errors;
+
+	if (!e) {
+		e = inst->rx_errors = XNEW(struct vrrp_instance_rx_errors);
+		e->rl_drop = (struct log_ratelimit)LOG_RATELIMIT_INIT(10000, 5);
+		e->rl_mismatch = (struct log_ratelimit)LOG_RATELIMIT_INIT(60000, 3);
+	}
+	return e;
+}
+
 static void log_drop(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
 		     const char *why)
 {
 	char from[VIGIL_ADDR_STRLEN];
 
-	log_ratelimited(&inst->rl_drop, LOG_WARNING,
+	log_ratelimited(&rx_errors(inst)->rl_drop, LOG_WARNING,
 			"VRRP instance %s: packet from %s dropped: %s", inst->name,
 			vigil_addr_to_string(&pkt->src, from, sizeof(from)), why);
 }
@@ -37,7 +51,7 @@ static void log_drop(struct vrrp_instance *inst, const struct vrrp_rx_packet *pk
 static void drop_verdict(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
 			 enum vrrp_rx_verdict verdict)
 {
-	inst->drops[verdict]++;
+	rx_errors(inst)->drops[verdict]++;
 	log_drop(inst, pkt, vrrp_rx_verdict_descriptions[verdict]);
 	vrrp_snmp_view_drop(inst, &pkt->src, verdict);
 }
@@ -45,7 +59,7 @@ static void drop_verdict(struct vrrp_instance *inst, const struct vrrp_rx_packet
 static void drop_instance(struct vrrp_instance *inst, const struct vrrp_rx_packet *pkt,
 			  enum vrrp_instance_drop why)
 {
-	inst->instance_drops[why]++;
+	rx_errors(inst)->instance_drops[why]++;
 	log_drop(inst, pkt, instance_drop_descriptions[why]);
 }
 
@@ -153,12 +167,14 @@ static bool instance_accepts(struct vrrp_instance *inst, const struct vrrp_rx_pa
 		return false;
 	}
 	if ((mismatch & VRRP_MISMATCH_ADDRS) && !c->skip_check_adv_addr.value) {
-		inst->addr_list_mismatch++;
-		log_ratelimited(&inst->rl_mismatch, LOG_WARNING,
+		struct vrrp_instance_rx_errors *e = rx_errors(inst);
+
+		e->addr_list_mismatch++;
+		log_ratelimited(&e->rl_mismatch, LOG_WARNING,
 				"VRRP instance %s: advert from %s lists other addresses than ours "
 				"(kept; %llu so far)", inst->name,
 				vigil_addr_to_string(&pkt->src, from, sizeof(from)),
-				(unsigned long long)inst->addr_list_mismatch);
+				(unsigned long long)e->addr_list_mismatch);
 	}
 	return true;
 }

@@ -56,14 +56,17 @@ static json_object *transition_json(const struct vrrp_instance *inst)
 	return o;
 }
 
+/* Every reason is listed, 0 before the first drop. */
 static json_object *drops_json(const struct vrrp_instance *inst)
 {
+	static const struct vrrp_instance_rx_errors none;
+	const struct vrrp_instance_rx_errors *e = inst->rx_errors ? inst->rx_errors : &none;
 	json_object *o = json_object_new_object();
 
 	for (int v = VRRP_RX_OK + 1; v < VRRP_RX_VERDICT_COUNT; v++)
-		add(o, vrrp_rx_verdict_name((enum vrrp_rx_verdict)v), u64(inst->drops[v]));
+		add(o, vrrp_rx_verdict_name((enum vrrp_rx_verdict)v), u64(e->drops[v]));
 	for (int d = 0; d < VRRP_DROP_COUNT; d++)
-		add(o, vrrp_instance_drop_names[d], u64(inst->instance_drops[d]));
+		add(o, vrrp_instance_drop_names[d], u64(e->instance_drops[d]));
 	return o;
 }
 
@@ -78,7 +81,8 @@ static json_object *stats_json(const struct vrrp_instance *inst)
 	add(o, "released_master", u64(s->released_master));
 	add(o, "priority_zero_sent", u64(s->priority_zero_sent));
 	add(o, "priority_zero_received", u64(s->priority_zero_received));
-	add(o, "address_list_mismatch", u64(inst->addr_list_mismatch));
+	add(o, "address_list_mismatch", u64(inst->rx_errors ? inst->rx_errors->addr_list_mismatch
+							     : 0));
 	add(o, "send_errors", u64(inst->send_errors));
 	add(o, "vip_errors", u64(inst->vip_errors));
 	add(o, "vips_restored", u64(inst->vips_restored));
@@ -121,11 +125,12 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "vrid", json_object_new_int(inst->vrid));
 	add(o, "interface", json_object_new_string(c->interface));
 	/* use_vmac: the VMAC held (null when none or not started). */
-	add(o, "vmac", inst->vmac_name[0] ? json_object_new_string(inst->vmac_name) : NULL);
+	add(o, "vmac", inst->vmac ? json_object_new_string(inst->vmac->name) : NULL);
 	/* Times it was deleted behind our back and made again. */
-	add(o, "vmac_recreated", json_object_new_int64((int64_t)inst->vmac_recreated));
-	add(o, "advert_interface", inst->sock ? json_object_new_string(inst->vmac_name[0] &&
-		!c->vmac_xmit_base ? inst->vmac_name : c->interface) : NULL);
+	add(o, "vmac_recreated", json_object_new_int64(inst->vmac ? (int64_t)inst->vmac->recreated
+								 : 0));
+	add(o, "advert_interface", inst->sock ? json_object_new_string(inst->vmac &&
+		!c->vmac_xmit_base ? inst->vmac->name : c->interface) : NULL);
 	add(o, "version", json_object_new_int((int)c->version.value));
 	add(o, "priority", json_object_new_int(vrrp_instance_base_priority(inst)));
 	add(o, "configured_priority", json_object_new_int((int)c->priority));
@@ -145,8 +150,8 @@ json_object *vrrp_instance_status_json(const struct vrrp_instance *inst)
 	add(o, "fault", inst->track_result.fault ? json_object_new_boolean(true)
 						 : json_object_new_boolean(false));
 	/* use_vmac: why its VMAC, deleted behind our back, is not back yet. */
-	add(o, "vmac_fault", inst->vmac_lost && inst->vmac_error
-	    ? json_object_new_string(inst->vmac_error) : NULL);
+	add(o, "vmac_fault", inst->vmac_lost && inst->vmac && inst->vmac->error
+	    ? json_object_new_string(inst->vmac->error) : NULL);
 	/* The operator's hold: held_until is null while it lasts until
 	 * `vigilctl vrrp release` (or when not held). */
 	add(o, "maintenance", json_object_new_boolean(fsm->maintenance));

@@ -50,7 +50,8 @@ static void fault_detail(const struct vrrp_instance *inst, char *buf, size_t len
 		return;
 	}
 	if (inst->vmac_lost) {
-		snprintf(buf, len, "%s", inst->vmac_error ? inst->vmac_error : "VMAC lost");
+		snprintf(buf, len, "%s", inst->vmac && inst->vmac->error ? inst->vmac->error
+								      : "VMAC lost");
 		return;
 	}
 	if (inst->sync && vrrp_sync_group_faulted(inst->sync, &by)) {

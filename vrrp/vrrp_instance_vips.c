@@ -65,7 +65,7 @@ static int vip_ifindex(const struct vrrp_instance *inst, const struct vrrp_ipadd
 	const struct vrrp_instance_config *c = inst->conf;
 	int base;
 
-	if (!inst->vmac_name[0] || (ip->dev && strcmp(ip->dev, c->interface) != 0))
+	if (!inst->vmac || (ip->dev && strcmp(ip->dev, c->interface) != 0))
 		return vrrp_vip_ifindex(ip, inst->vip_ifindex);
 	if (ip->addr.family == c->family)
 		return inst->vip_ifindex;
@@ -298,8 +298,10 @@ struct vrrp_na_retry {
 
 static void on_garp_timer(uv_timer_t *handle);
 
+/* The list and its timer go together. */
 static void na_retry_free(struct vrrp_instance *inst)
 {
+	vrrp_instance_timer_close(&inst->garp_timers[VRRP_GARP_NA_RETRY]);
 	if (!inst->na_retry)
 		return;
 	free(inst->na_retry->items);
@@ -311,12 +313,12 @@ static void na_retry_free(struct vrrp_instance *inst)
 static void na_retry_add(struct vrrp_instance *inst, int ifindex, const struct in6_addr *addr)
 {
 	struct vrrp_na_retry *r = inst->na_retry;
-	uv_timer_t *timer = &inst->garp_timers[VRRP_GARP_NA_RETRY];
 
 	if (!r) {
 		r = inst->na_retry = XNEW(struct vrrp_na_retry);
 		r->deadline_ms = uv_now(inst->rt->loop) + NA_RETRY_FOR_MS;
-		uv_timer_start(timer, on_garp_timer, NA_RETRY_MS, NA_RETRY_MS);
+		vrrp_instance_timer_start(inst, &inst->garp_timers[VRRP_GARP_NA_RETRY], on_garp_timer,
+					  NA_RETRY_MS, NA_RETRY_MS);
 	}
 	for (size_t i = 0; i < r->count; i++)
 		if (r->items[i].ifindex == ifindex && !memcmp(&r->items[i].addr, addr, sizeof(*addr)))
@@ -336,7 +338,7 @@ static int announce_if(struct vrrp_instance *inst, int ifindex, struct vrrp_anno
 	struct vrrp_announce_if base;
 	int rc = vrrp_announce_if_lookup(ifindex, ifc);
 
-	if (rc || ifc->has_link_local || !inst->vmac_name[0] || ifindex != inst->vip_ifindex)
+	if (rc || ifc->has_link_local || !inst->vmac || ifindex != inst->vip_ifindex)
 		return rc;
 	if (vrrp_announce_if_lookup((int)if_nametoindex(inst->conf->interface), &base) == 0 &&
 	    base.has_link_local) {
@@ -372,7 +374,6 @@ static void na_retry_give_up(struct vrrp_instance *inst)
 	log_warning("VRRP instance %s: cannot announce %s%s: no usable link-local address "
 		    "after %d ms", inst->name, vigil_addr_to_string(&a, text, sizeof(text)),
 		    r->count > 1 ? " and other addresses" : "", NA_RETRY_FOR_MS);
-	uv_timer_stop(&inst->garp_timers[VRRP_GARP_NA_RETRY]);
 	na_retry_free(inst);
 }
 
@@ -398,10 +399,8 @@ static void na_retry_round(struct vrrp_instance *inst)
 	r->count = kept;
 	if (kept > 0 && uv_now(inst->rt->loop) >= r->deadline_ms)
 		na_retry_give_up(inst);
-	else if (kept == 0) {
-		uv_timer_stop(&inst->garp_timers[VRRP_GARP_NA_RETRY]);
+	else if (kept == 0)
 		na_retry_free(inst);
-	}
 }
 
 /* ---- announcements ----------------------------------------------------------------- */
@@ -442,7 +441,8 @@ static uint64_t pace_us(const struct vrrp_instance *inst)
 }
 
 /* Sends the rounds owed: all at once when no interval paces them, else
- * one now and the next when the pace timer fires. */
+ * one now and the next when the pace timer fires, which is closed once
+ * the burst is over. */
 static void announce_rounds(struct vrrp_instance *inst)
 {
 	uint64_t pace = pace_us(inst);
@@ -451,23 +451,26 @@ static void announce_rounds(struct vrrp_instance *inst)
 		inst->garp_rounds_left--;
 		announce_round(inst);
 		if (pace > 0 && inst->garp_rounds_left > 0) {
-			uv_timer_start(&inst->garp_timers[VRRP_GARP_PACE], on_garp_timer,
-				       vrrp_instance_us_to_ms(pace), 0);
+			vrrp_instance_timer_start(inst, &inst->garp_timers[VRRP_GARP_PACE],
+						  on_garp_timer, vrrp_instance_us_to_ms(pace), 0);
 			return;
 		}
 	}
+	vrrp_instance_timer_close(&inst->garp_timers[VRRP_GARP_PACE]);
 }
 
 /* A burst of `rounds` more, joining one being paced. */
 static void announce_burst(struct vrrp_instance *inst, uint32_t rounds)
 {
-	bool pacing = uv_is_active((uv_handle_t *)&inst->garp_timers[VRRP_GARP_PACE]);
+	uv_timer_t *pace = inst->garp_timers[VRRP_GARP_PACE];
+	bool pacing = pace && uv_is_active((uv_handle_t *)pace);
 
 	inst->garp_rounds_left += rounds ? rounds : 1;
 	if (!pacing)
 		announce_rounds(inst);
 }
 
+/* The delay timer fires once: it is closed after its burst. */
 static void on_garp_timer(uv_timer_t *handle)
 {
 	struct vrrp_instance *inst = handle->data;
@@ -475,13 +478,14 @@ static void on_garp_timer(uv_timer_t *handle)
 
 	if (inst->fsm.state != VRRP_STATE_MASTER)
 		return;
-	if (handle == &inst->garp_timers[VRRP_GARP_NA_RETRY])
+	if (handle == inst->garp_timers[VRRP_GARP_NA_RETRY])
 		na_retry_round(inst);
-	else if (handle == &inst->garp_timers[VRRP_GARP_PACE])
+	else if (handle == inst->garp_timers[VRRP_GARP_PACE])
 		announce_rounds(inst);
-	else if (handle == &inst->garp_timers[VRRP_GARP_DELAY])
+	else if (handle == inst->garp_timers[VRRP_GARP_DELAY]) {
+		vrrp_instance_timer_close(&inst->garp_timers[VRRP_GARP_DELAY]);
 		announce_burst(inst, c->garp_master_repeat.value);
-	else
+	} else
 		announce_burst(inst, c->garp_master_refresh_repeat.value);
 }
 
@@ -496,12 +500,13 @@ void vrrp_instance_announce_start(struct vrrp_instance *inst)
 	vrrp_instance_announce_stop(inst);
 	announce_burst(inst, c->garp_master_repeat.value);
 	if (delay > 0)
-		uv_timer_start(&inst->garp_timers[VRRP_GARP_DELAY], on_garp_timer,
-			       vrrp_instance_us_to_ms(delay), 0);
+		vrrp_instance_timer_start(inst, &inst->garp_timers[VRRP_GARP_DELAY], on_garp_timer,
+					  vrrp_instance_us_to_ms(delay), 0);
 	if (refresh > 0) {
 		uint64_t ms = vrrp_instance_us_to_ms(refresh);
 
-		uv_timer_start(&inst->garp_timers[VRRP_GARP_REFRESH], on_garp_timer, ms, ms);
+		vrrp_instance_timer_start(inst, &inst->garp_timers[VRRP_GARP_REFRESH], on_garp_timer,
+					  ms, ms);
 	}
 }
 
@@ -509,7 +514,7 @@ void vrrp_instance_announce_stop(struct vrrp_instance *inst)
 {
 	inst->garp_rounds_left = 0;
 	for (int i = 0; i < VRRP_GARP_TIMERS; i++)
-		uv_timer_stop(&inst->garp_timers[i]);
+		vrrp_instance_timer_close(&inst->garp_timers[i]);
 	na_retry_free(inst);
 }
 

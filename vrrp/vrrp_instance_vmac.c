@@ -25,6 +25,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -34,19 +35,40 @@
 
 static void on_retry_timer(uv_timer_t *handle);
 
-void vrrp_instance_vmac_init(struct vrrp_instance *inst)
+void vrrp_instance_vmac_init(struct vrrp_instance *inst, const char *name, int ifindex)
 {
-	uv_timer_init(inst->rt->loop, &inst->vmac_timer);
-	inst->vmac_timer.data = inst;
+	struct vrrp_instance_vmac *v = XNEW(struct vrrp_instance_vmac);
+
+	snprintf(v->name, sizeof(v->name), "%s", name);
 	/* One line per failed attempt would repeat every 30 s forever while
 	 * a base stays gone: a few, then one a minute at most. */
-	inst->rl_vmac = (struct log_ratelimit)LOG_RATELIMIT_INIT(60000, 3);
+	v->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(60000, 3);
+	inst->vmac = v;
+	inst->vip_ifindex = ifindex;
 }
 
 void vrrp_instance_vmac_stop(struct vrrp_instance *inst)
 {
-	uv_timer_stop(&inst->vmac_timer);
-	inst->vmac_retry_ms = 0;
+	if (!inst->vmac)
+		return;
+	vrrp_instance_timer_close(&inst->vmac->retry_timer);
+	inst->vmac->retry_ms = 0;
+}
+
+/* Once released, the name is no longer ours: link reports about it are
+ * not repaired (repairs() sees no VMAC). */
+void vrrp_instance_vmac_free(struct vrrp_instance *inst)
+{
+	struct vrrp_instance_vmac *v = inst->vmac;
+
+	if (!v)
+		return;
+	vrrp_instance_vmac_stop(inst);
+	if (inst->rt->vmacs)
+		vrrp_vmac_release(inst->rt->vmacs, v->name);
+	free(v->error);
+	free(v);
+	inst->vmac = NULL;
 }
 
 static void vmac_mac(const struct vrrp_instance *inst, uint8_t mac[VRRP_VMAC_MAC_LEN])
@@ -68,7 +90,7 @@ static int rebuild(struct vrrp_instance *inst, const char **what)
 
 	vmac_mac(inst, mac);
 	*what = "cannot recreate it";
-	ifindex = vrrp_vmac_reacquire(inst->rt->vmacs, inst->vmac_name, mac, &setup);
+	ifindex = vrrp_vmac_reacquire(inst->rt->vmacs, inst->vmac->name, mac, &setup);
 	if (ifindex == -ENODEV)
 		*what = "its base interface is gone";
 	if (ifindex < 0)
@@ -92,12 +114,14 @@ static void resume(struct vrrp_instance *inst)
 
 static void succeeded(struct vrrp_instance *inst)
 {
+	struct vrrp_instance_vmac *v = inst->vmac;
+
 	log_notice("VRRP instance %s: VMAC %s recreated (ifindex %d)", inst->name,
-		   inst->vmac_name, inst->vip_ifindex);
-	inst->vmac_recreated++;
+		   v->name, inst->vip_ifindex);
+	v->recreated++;
 	inst->vmac_lost = false;
-	free(inst->vmac_error);
-	inst->vmac_error = NULL;
+	free(v->error);
+	v->error = NULL;
 	vrrp_instance_vmac_stop(inst);
 	resume(inst);
 	vrrp_instance_reconcile_scope(inst);
@@ -105,15 +129,17 @@ static void succeeded(struct vrrp_instance *inst)
 
 static void failed(struct vrrp_instance *inst, const char *what, int err)
 {
+	struct vrrp_instance_vmac *v = inst->vmac;
+
 	inst->vmac_lost = true;
-	free(inst->vmac_error);
-	inst->vmac_error = xasprintf("VMAC %s: %s: %s", inst->vmac_name, what, strerror(-err));
-	inst->vmac_retry_ms = inst->vmac_retry_ms ? inst->vmac_retry_ms * 2 : VMAC_RETRY_FIRST_MS;
-	if (inst->vmac_retry_ms > VMAC_RETRY_MAX_MS)
-		inst->vmac_retry_ms = VMAC_RETRY_MAX_MS;
-	log_ratelimited(&inst->rl_vmac, LOG_WARNING, "VRRP instance %s: %s; retrying in %llu ms",
-			inst->name, inst->vmac_error, (unsigned long long)inst->vmac_retry_ms);
-	uv_timer_start(&inst->vmac_timer, on_retry_timer, inst->vmac_retry_ms, 0);
+	free(v->error);
+	v->error = xasprintf("VMAC %s: %s: %s", v->name, what, strerror(-err));
+	v->retry_ms = v->retry_ms ? v->retry_ms * 2 : VMAC_RETRY_FIRST_MS;
+	if (v->retry_ms > VMAC_RETRY_MAX_MS)
+		v->retry_ms = VMAC_RETRY_MAX_MS;
+	log_ratelimited(&v->rl, LOG_WARNING, "VRRP instance %s: %s; retrying in %llu ms",
+			inst->name, v->error, (unsigned long long)v->retry_ms);
+	vrrp_instance_timer_start(inst, &v->retry_timer, on_retry_timer, v->retry_ms, 0);
 	vrrp_instance_reconcile_scope(inst);
 }
 
@@ -128,19 +154,23 @@ static void recover(struct vrrp_instance *inst)
 		succeeded(inst);
 }
 
+/* Each attempt arms the next retry or stops them; with nothing to
+ * repair any more, the timer is closed. */
 static void on_retry_timer(uv_timer_t *handle)
 {
 	struct vrrp_instance *inst = handle->data;
 
 	if (inst->started && inst->vmac_lost)
 		recover(inst);
+	else
+		vrrp_instance_vmac_stop(inst);
 }
 
 /* Only a running instance that holds a VMAC repairs it, never during
  * the worker's stop or after a reload removed the instance. */
 static bool repairs(const struct vrrp_instance *inst)
 {
-	return inst->started && inst->vmac_name[0] && inst->rt->vmacs && !inst->deleted &&
+	return inst->started && inst->vmac && inst->rt->vmacs && !inst->deleted &&
 	       !inst->rt->worker_stopping;
 }
 
@@ -151,12 +181,12 @@ void vrrp_instance_link_changed(struct vrrp_instance *inst, const char *name, in
 		return;
 	if (!present && !inst->vmac_lost && ifindex == inst->vip_ifindex) {
 		log_warning("VRRP instance %s: VMAC %s (ifindex %d) was deleted behind our back; "
-			    "recreating it", inst->name, inst->vmac_name, ifindex);
+			    "recreating it", inst->name, inst->vmac->name, ifindex);
 		inst->vmac_lost = true;
 		recover(inst);
 	} else if (present && inst->vmac_lost && strcmp(name, inst->conf->interface) == 0) {
 		log_info("VRRP instance %s: base interface %s is back; recreating VMAC %s",
-			 inst->name, name, inst->vmac_name);
+			 inst->name, name, inst->vmac->name);
 		recover(inst);
 	}
 }
