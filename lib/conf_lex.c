@@ -158,7 +158,9 @@ void lex_read_text(struct lex *lx, char *text, size_t len)
 static bool read_whole_file(int fd, char **text, size_t *len, const char **why)
 {
 	struct lex_buf b = { 0 };
-	char chunk[65536];
+	/* Small on purpose: the pages of a 64 KiB stack buffer stay resident
+	 * in every process for its whole life (each one parses the file). */
+	char chunk[8192];
 	ssize_t n;
 
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
