@@ -14,25 +14,40 @@
 #include <time.h>
 #include <unistd.h>
 
-static void checker_fire(uv_timer_t *t);
+static void checker_fire(struct vrrp_precise_timer *t);
 
 static uint64_t mono_now_us(void)
 {
 	return uv_hrtime() / 1000;
 }
 
-/* Sets the timer for monotonic time `due_us`.  libuv counts timers in ms
- * from the loop's cached time, which is as old as the current loop pass:
- * a relative delay from there would put every checker handled in one
- * pass on the same millisecond, late by however long the pass took.  So
- * the timeout is the due time's millisecond (rounded up: never early)
- * less the loop's time. */
+/* Joins the loop's timer queue; only the first checker's call can fail
+ * (opening the queue's timerfd), and a later arm tries again. */
+static int checker_timer_open(struct check_checker *c)
+{
+	int err;
+
+	if (vrrp_timer_is_open(&c->timer))
+		return 0;
+	err = vrrp_timer_init(c->rs->vs->rt->loop, &c->timer, checker_fire);
+	c->timer.data = c;
+	return err;
+}
+
+/* Sets the timer for monotonic time `due_us` (uv_hrtime's clock, which is
+ * the timer queue's): an absolute deadline, so neither the time taken by
+ * the current loop pass nor millisecond rounding makes it late. */
 static void checker_arm_at(struct check_checker *c, uint64_t due_us)
 {
-	uint64_t due_ms = (due_us + 999) / 1000, loop_ms = uv_now(c->rs->vs->rt->loop);
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(60000, 3);
+	int err = checker_timer_open(c);
 
 	c->due_us = due_us;
-	uv_timer_start(&c->timer, checker_fire, due_ms > loop_ms ? due_ms - loop_ms : 0, 0);
+	if (!err)
+		err = vrrp_timer_start_at(&c->timer, due_us);
+	if (err)
+		log_ratelimited(&rl, LOG_ERR, "%s check: cannot set its timer: %s; not checked",
+				check_type_names[c->cfg->type], strerror(-err));
 }
 
 /* The next attempt after one that was due at c->due_us, started at
@@ -65,17 +80,20 @@ static void checker_log_change(const struct check_checker *c, enum check_sched_c
 		log_info("%s %s: up", check_type_names[c->cfg->type], name);
 	else
 		log_warning("%s %s: down (%s: %s)", check_type_names[c->cfg->type], name,
-			    check_outcome_name(c->sched.last.outcome), c->sched.last.text);
+			    check_outcome_name(c->sched.last.outcome),
+			    check_sched_text(&c->sched.last));
 }
 
 /* A failure that changed nothing (yet): worth an info line only with
  * log_all_failures. */
 static void checker_log_failure(const struct check_checker *c, const struct check_result *r)
 {
+	struct check_defaults eff;
 	char name[272];
 
 	checker_label(c, name, sizeof(name));
-	if (c->eff.log_all_failures)
+	check_checker_effective(c->rs->vs->cfg, c->rs->cfg, c->cfg, &eff);
+	if (eff.log_all_failures)
 		log_info("%s %s: %s (%s)", check_type_names[c->cfg->type], name,
 			 check_outcome_name(r->outcome), r->text);
 	else
@@ -104,6 +122,16 @@ static uint64_t wall_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* After an attempt: the attempt goes, unless its probe keeps state in
+ * it between attempts. */
+static void checker_attempt_drop(struct check_checker *c)
+{
+	if (!c->attempt || check_probe_keeps_state(c->cfg->type))
+		return;
+	free(c->attempt);
+	c->attempt = NULL;
+}
+
 static void checker_done(struct check_attempt *a, const struct check_result *r)
 {
 	struct check_checker *c = a->data;
@@ -122,6 +150,7 @@ static void checker_done(struct check_attempt *a, const struct check_result *r)
 		checker_arm_at(c, mono_now_us() + next_us);
 	else
 		checker_arm_next(c, a->started_us, next_us);
+	checker_attempt_drop(c);
 	if (check_rs_update(c->rs, false))
 		check_runtime_changed(c->rs->vs->rt);
 }
@@ -139,24 +168,30 @@ static void checker_attempt_prepare(struct check_checker *c)
 {
 	struct check_runtime *rt = c->rs->vs->rt;
 	const struct check_rs *rs = c->rs;
+	struct check_defaults eff;
 	struct script_check_policy p;
+	struct check_attempt *a;
 	char err[128];
 
-	check_attempt_init(&c->attempt, rt->loop, rt->cfg, rs->vs->cfg, rs->cfg, c->cfg, &c->eff);
-	c->attempt.done = checker_done;
-	c->attempt.wake = checker_wake;
-	c->attempt.data = c;
-	c->attempt.scripts = rt->scripts;
+	if (!c->attempt)
+		c->attempt = XNEW(struct check_attempt);
+	a = c->attempt;
+	check_checker_effective(rs->vs->cfg, rs->cfg, c->cfg, &eff);
+	check_attempt_init(a, rt->loop, rt->cfg, rs->vs->cfg, rs->cfg, c->cfg, &eff);
+	a->done = checker_done;
+	a->wake = checker_wake;
+	a->data = c;
+	a->scripts = rt->scripts;
 	if (c->cfg->type == CHECK_TYPE_MISC && c->cfg->misc.path
 	    && global_script_policy_for(rt->cfg->global, c->cfg->misc.path->user,
 					c->cfg->misc.path->group, false, &p, err, sizeof(err))) {
-		c->attempt.script_uid = p.uid;
-		c->attempt.script_gid = p.gid;
-		c->attempt.script_set_user = p.uid != geteuid() || p.gid != getegid();
+		a->script_uid = p.uid;
+		a->script_gid = p.gid;
+		a->script_set_user = p.uid != geteuid() || p.gid != getegid();
 	}
 }
 
-static void checker_fire(uv_timer_t *t)
+static void checker_fire(struct vrrp_precise_timer *t)
 {
 	struct check_checker *c = t->data;
 	struct check_result r = { .outcome = CHECK_FAIL_INTERNAL, .weight = -1 };
@@ -168,7 +203,7 @@ static void checker_fire(uv_timer_t *t)
 		return;
 	}
 	checker_attempt_prepare(c);
-	rc = check_probe_start(&c->attempt);
+	rc = check_probe_start(c->attempt);
 	if (rc == 0) {
 		c->running = true;
 		return;
@@ -176,29 +211,40 @@ static void checker_fire(uv_timer_t *t)
 	r.detail = -rc;
 	r.no_verdict = check_errno_is_shortage(rc);
 	snprintf(r.text, sizeof(r.text), "could not start the check: %s", strerror(-rc));
-	checker_done(&c->attempt, &r);
+	checker_done(c->attempt, &r);
 }
 
 static void checker_stop_attempt(struct check_checker *c)
 {
 	if (c->running)
-		check_probe_cancel(&c->attempt);
+		check_probe_cancel(c->attempt);
 	c->running = false;
+	checker_attempt_drop(c);
 }
 
-static void checker_closed(uv_handle_t *h)
+static void checker_free(struct check_checker *c)
 {
-	struct check_checker *c = h->data;
-
-	free(c->signature);
+	check_sched_free(&c->sched);
+	free(c->attempt);
 	free(c);
 }
 
+static void checker_closed(struct vrrp_precise_timer *t)
+{
+	checker_free(t->data);
+}
+
+/* The attempt's memory (a probe's watch may point at it) goes with the
+ * checker, once the timer queue is done with the timer. */
 void check_checker_destroy(struct check_checker *c)
 {
 	checker_stop_attempt(c);
-	check_probe_forget(&c->attempt);
-	uv_close((uv_handle_t *)&c->timer, checker_closed);
+	if (c->attempt)
+		check_probe_forget(c->attempt);
+	if (vrrp_timer_is_open(&c->timer))
+		vrrp_timer_close(&c->timer, checker_closed);
+	else
+		checker_free(c);
 }
 
 /* The checker's configuration as one string: its JSON dump with the
@@ -255,21 +301,21 @@ static uint64_t fnv1a64(const char *s, uint64_t basis)
 
 /* A checker's signature is kept for its whole life, once per checker, so
  * it is a digest of its configuration's JSON (two 64-bit FNV-1a hashes
- * from different bases, 33 bytes as hex) rather than the JSON itself
- * (250-500 bytes).  Not a cryptographic hash: the input is the operator's
- * own configuration, and OpenSSL stays out of a worker with no HTTPS. */
-static char *signature_digest(const char *json)
+ * from different bases, 16 bytes) rather than the JSON itself (250-500
+ * bytes).  Not a cryptographic hash: the input is the operator's own
+ * configuration, and OpenSSL stays out of a worker with no HTTPS. */
+static struct check_checker_sig signature_digest(const char *json)
 {
-	return xasprintf("%016llx%016llx",
-			 (unsigned long long)fnv1a64(json, 0xcbf29ce484222325ULL),
-			 (unsigned long long)fnv1a64(json, 0x84222325cbf29ce4ULL));
+	return (struct check_checker_sig){ .h = { fnv1a64(json, 0xcbf29ce484222325ULL),
+						  fnv1a64(json, 0x84222325cbf29ce4ULL) } };
 }
 
-char *check_checker_signature(const struct check_rs *rs, json_object *checkers, size_t i)
+struct check_checker_sig check_checker_signature(const struct check_rs *rs, json_object *checkers,
+						 size_t i)
 {
 	const struct check_checker_config *cc = rs->cfg->checkers.items[i];
 	json_object *copy = NULL, *ssl = NULL;
-	char *sig;
+	struct check_checker_sig sig;
 
 	json_object_deep_copy(json_object_array_get_idx(checkers, i), &copy, NULL);
 	strip_lines(copy);
@@ -286,16 +332,19 @@ struct check_checker *check_checker_new(struct check_rs *rs, json_object *checke
 {
 	const struct check_checker_config *cc = rs->cfg->checkers.items[i];
 	struct check_checker *c = XNEW(struct check_checker);
+	struct check_defaults eff;
 	struct check_sched_params p;
+	int err;
 
 	c->rs = rs;
 	c->cfg = cc;
-	check_checker_effective(rs->vs->cfg, rs->cfg, cc, &c->eff);
+	check_checker_effective(rs->vs->cfg, rs->cfg, cc, &eff);
 	c->signature = check_checker_signature(rs, checkers, i);
-	check_sched_params_from(&c->eff, &p);
+	check_sched_params_from(&eff, &p);
 	check_sched_init(&c->sched, &p);
-	uv_timer_init(rs->vs->rt->loop, &c->timer);
-	c->timer.data = c;
+	err = checker_timer_open(c);
+	if (err)
+		log_error("%s check: no timer yet: %s", check_type_names[cc->type], strerror(-err));
 	return c;
 }
 
@@ -314,7 +363,6 @@ void check_checker_adopt(struct check_checker *c, struct check_rs *rs,
 {
 	c->rs = rs;
 	c->cfg = cc;
-	check_checker_effective(rs->vs->cfg, rs->cfg, cc, &c->eff);
 	if (c->running) {
 		checker_stop_attempt(c);
 		checker_arm_at(c, mono_now_us());

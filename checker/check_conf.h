@@ -137,7 +137,13 @@ struct check_vsg_config {
 
 struct check_status_range { uint16_t low, high; };
 
+/* After the checks, checkers whose url lists are equal share the url
+ * objects (check_config_check): a thousand real servers with the same
+ * url { path / } keep one.  Every field but the two `where`s (which
+ * only the checks use) is compared, so a new field goes into
+ * check_url_equal() too. */
 struct check_url_config {
+	unsigned refs;                  /* checkers holding it beyond the first */
 	struct conf_where where;
 	char *path;
 	char *digest;                   /* MD5, 32 hex digits */
@@ -165,39 +171,45 @@ struct check_checker_config {
 	struct conf_where bind_if_where;
 	uint32_t fwmark;
 
-	struct {                          /* HTTP_GET, SSL_GET */
-		struct ptr_array urls;    /* struct check_url_config * */
-		enum check_http_protocol protocol;
-		bool protocol_set, fast_recovery, enable_sni;
-	} http;
-	struct {                          /* SMTP_CHECK */
-		char *helo_name;
-		struct ptr_array hosts;   /* struct check_checker_config *, from host{} */
-	} smtp;
-	struct {                          /* DNS_CHECK */
-		enum check_dns_type type;
-		char *name;               /* NULL: "." */
-	} dns;
-	struct {                          /* UDP_CHECK */
-		uint8_t *payload;         /* NULL: random payload */
-		size_t payload_len;
-		bool require_reply;
-		uint8_t *reply, *reply_mask;  /* mask 0 bits: ignored (X nibbles) */
-		size_t reply_len;
-		uint32_t min_reply_length, max_reply_length;
-		struct conf_where lengths_where;
-	} udp;
-	struct {                          /* MISC_CHECK */
-		struct check_script *path;
-		uint64_t timeout_us;      /* 0: delay_loop */
-		bool dynamic;
-	} misc;
-	struct {                          /* FILE_CHECK */
-		char *track_file;         /* a top-level track_file block */
-		bool dynamic, reverse;
-		bool weight_set;
-		int32_t weight;           /* !weight_set: the track_file's weight */
-	} file;
+	/* The options of one type: only the member `type` names is in use
+	 * (and only that one is freed), as a checker is one type all its
+	 * life.  Every checker config is kept for the process's life, one
+	 * per real server, so each carries only its own type's part. */
+	union {
+		struct {                          /* HTTP_GET, SSL_GET */
+			struct ptr_array urls;    /* struct check_url_config * */
+			enum check_http_protocol protocol;
+			bool protocol_set, fast_recovery, enable_sni;
+		} http;
+		struct {                          /* SMTP_CHECK */
+			char *helo_name;
+			struct ptr_array hosts;   /* struct check_checker_config *, from host{} */
+		} smtp;
+		struct {                          /* DNS_CHECK */
+			enum check_dns_type type;
+			char *name;               /* NULL: "." */
+		} dns;
+		struct {                          /* UDP_CHECK */
+			uint8_t *payload;         /* NULL: random payload */
+			size_t payload_len;
+			bool require_reply;
+			uint8_t *reply, *reply_mask;  /* mask 0 bits: ignored (X nibbles) */
+			size_t reply_len;
+			uint32_t min_reply_length, max_reply_length;
+			struct conf_where lengths_where;
+		} udp;
+		struct {                          /* MISC_CHECK */
+			struct check_script *path;
+			uint64_t timeout_us;      /* 0: delay_loop */
+			bool dynamic;
+		} misc;
+		struct {                          /* FILE_CHECK */
+			char *track_file;         /* a top-level track_file block */
+			bool dynamic, reverse;
+			bool weight_set;
+			int32_t weight;           /* !weight_set: the track_file's weight */
+		} file;
+	};
 };
 
 /* ---- real and virtual servers ---- */
@@ -308,5 +320,11 @@ const struct check_fwd *check_rs_fwd(const struct check_vs_config *vs,
 
 /* Lookups. */
 struct check_vsg_config *check_config_find_group(const struct check_config *cc, const char *name);
+
+/* Gives back the unused slots of a ptr_array that is complete (it grows
+ * by doubling from 8): most real servers have one checker, and the
+ * arrays of config and runtime objects live as long as the process.  A
+ * later push grows it again as usual. */
+void check_ptr_array_fit(struct ptr_array *a);
 
 #endif

@@ -297,7 +297,7 @@ static void check_file_checker(const struct check_ctx *ctx, const struct check_c
 static void check_checker(const struct check_ctx *ctx, const struct check_checker_config *c)
 {
 	check_connection(ctx, c);
-	for (size_t i = 0; i < c->smtp.hosts.count; i++)
+	for (size_t i = 0; c->type == CHECK_TYPE_SMTP && i < c->smtp.hosts.count; i++)
 		check_connection(ctx, c->smtp.hosts.items[i]);
 	if (c->type == CHECK_TYPE_HTTP_GET || c->type == CHECK_TYPE_SSL_GET)
 		check_http(ctx, c);
@@ -365,4 +365,5 @@ void check_config_check(struct vigil_config *cfg, const struct config_load_optio
 		check_group(&ctx, cfg->check->groups.items[i]);
 	for (size_t i = 0; i < cfg->check->virtual_servers.count; i++)
 		check_vs(&ctx, i);
+	check_config_share_urls(cfg->check);
 }

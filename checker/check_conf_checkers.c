@@ -23,15 +23,32 @@ void check_checker_free(void *obj)
 		return;
 	check_defaults_clear(&c->defaults);
 	free(c->bind_if);
-	ptr_array_free(&c->http.urls, check_url_free);
-	free(c->smtp.helo_name);
-	ptr_array_free(&c->smtp.hosts, check_checker_free);
-	free(c->dns.name);
-	free(c->udp.payload);
-	free(c->udp.reply);
-	free(c->udp.reply_mask);
-	check_script_free(c->misc.path);
-	free(c->file.track_file);
+	switch (c->type) {
+	case CHECK_TYPE_HTTP_GET:
+	case CHECK_TYPE_SSL_GET:
+		ptr_array_free(&c->http.urls, check_url_free);
+		break;
+	case CHECK_TYPE_SMTP:
+		free(c->smtp.helo_name);
+		ptr_array_free(&c->smtp.hosts, check_checker_free);
+		break;
+	case CHECK_TYPE_DNS:
+		free(c->dns.name);
+		break;
+	case CHECK_TYPE_UDP:
+		free(c->udp.payload);
+		free(c->udp.reply);
+		free(c->udp.reply_mask);
+		break;
+	case CHECK_TYPE_MISC:
+		check_script_free(c->misc.path);
+		break;
+	case CHECK_TYPE_FILE:
+		free(c->file.track_file);
+		break;
+	default:
+		break;
+	}
 	free(c);
 }
 
@@ -41,8 +58,10 @@ static struct check_checker_config *checker_new(enum check_type type, struct con
 
 	c->type = type;
 	c->where = where;
-	c->dns.type = CHECK_DNS_SOA;
-	c->udp.max_reply_length = CHECK_UDP_REPLY_DEFAULT_MAX;
+	if (type == CHECK_TYPE_DNS)
+		c->dns.type = CHECK_DNS_SOA;
+	if (type == CHECK_TYPE_UDP)
+		c->udp.max_reply_length = CHECK_UDP_REPLY_DEFAULT_MAX;
 	return c;
 }
 
@@ -63,6 +82,18 @@ void *check_checker_open(struct conf_parser *p, void *parent, const struct conf_
 	c = checker_new(type, a->where);
 	ptr_array_push(&rs->checkers, c);
 	return c;
+}
+
+void check_checker_close(struct conf_parser *p, void *obj, struct conf_where opened)
+{
+	struct check_checker_config *c = obj;
+
+	(void)p;
+	(void)opened;
+	if (c->type == CHECK_TYPE_HTTP_GET || c->type == CHECK_TYPE_SSL_GET)
+		check_ptr_array_fit(&c->http.urls);
+	if (c->type == CHECK_TYPE_SMTP)
+		check_ptr_array_fit(&c->smtp.hosts);
 }
 
 /* ---- connection options (all checkers but MISC and FILE) ---- */
@@ -387,22 +418,27 @@ static const struct conf_keyword file_keywords[] = {
 static const struct conf_block tcp_block = {
 	.name = "TCP_CHECK", .tables = CONF_TABLES(CHECKER_COMMON_TABLES),
 	.open = check_checker_open,
+	.close = check_checker_close,
 };
 static const struct conf_block ping_block = {
 	.name = "PING_CHECK", .tables = CONF_TABLES(CHECKER_COMMON_TABLES),
 	.open = check_checker_open,
+	.close = check_checker_close,
 };
 static const struct conf_block smtp_block = {
 	.name = "SMTP_CHECK", .tables = CONF_TABLES(CHECKER_COMMON_TABLES, smtp_keywords),
 	.open = check_checker_open,
+	.close = check_checker_close,
 };
 static const struct conf_block dns_block = {
 	.name = "DNS_CHECK", .tables = CONF_TABLES(CHECKER_COMMON_TABLES, dns_keywords),
 	.open = check_checker_open,
+	.close = check_checker_close,
 };
 static const struct conf_block udp_block = {
 	.name = "UDP_CHECK", .tables = CONF_TABLES(CHECKER_COMMON_TABLES, udp_keywords),
 	.open = check_checker_open,
+	.close = check_checker_close,
 };
 /* MISC_CHECK has no connection options: it runs a program. */
 static const struct conf_block misc_block = {
@@ -410,10 +446,12 @@ static const struct conf_block misc_block = {
 	.tables = CONF_TABLES(check_defaults_keywords, check_log_all_failures_keywords,
 			      check_rise_fall_keywords, misc_keywords),
 	.open = check_checker_open,
+	.close = check_checker_close,
 };
 /* FILE_CHECK has none of the standard options. */
 static const struct conf_block file_block = {
 	.name = "FILE_CHECK", .tables = CONF_TABLES(file_keywords), .open = check_checker_open,
+	.close = check_checker_close,
 };
 
 /* Never entered (BFD_CHECK is not implemented yet): it only lets the

@@ -18,12 +18,84 @@ void check_url_free(void *obj)
 
 	if (!u)
 		return;
+	if (u->refs) {
+		u->refs--;
+		return;
+	}
 	free(u->path);
 	free(u->digest);
 	free(u->status);
 	free(u->virtualhost);
 	free(u->regex);
 	free(u);
+}
+
+/* ---- sharing equal url lists ---- */
+
+static bool same_string(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool check_url_equal(const struct check_url_config *a, const struct check_url_config *b)
+{
+	return same_string(a->path, b->path) && same_string(a->digest, b->digest)
+	       && a->n_status == b->n_status
+	       && (a->n_status == 0
+		   || memcmp(a->status, b->status, a->n_status * sizeof(*a->status)) == 0)
+	       && same_string(a->virtualhost, b->virtualhost) && same_string(a->regex, b->regex)
+	       && a->regex_no_match == b->regex_no_match && a->regex_options == b->regex_options
+	       && a->regex_stack_start == b->regex_stack_start
+	       && a->regex_stack_max == b->regex_stack_max
+	       && a->regex_min_offset == b->regex_min_offset
+	       && a->regex_max_offset == b->regex_max_offset;
+}
+
+static bool urls_equal(const struct ptr_array *a, const struct ptr_array *b)
+{
+	if (a->count != b->count)
+		return false;
+	for (size_t i = 0; i < a->count; i++)
+		if (!check_url_equal(a->items[i], b->items[i]))
+			return false;
+	return true;
+}
+
+/* c's urls become `model`'s when equal; else c is the next model (real
+ * servers with the same checker are usually written one after another). */
+static void share_urls(struct check_checker_config *c, struct check_checker_config **model)
+{
+	if (c->type != CHECK_TYPE_HTTP_GET && c->type != CHECK_TYPE_SSL_GET)
+		return;
+	if (!*model || !urls_equal(&c->http.urls, &(*model)->http.urls)) {
+		*model = c;
+		return;
+	}
+	for (size_t i = 0; i < c->http.urls.count; i++) {
+		struct check_url_config *shared = (*model)->http.urls.items[i];
+
+		if (c->http.urls.items[i] == shared)
+			continue;
+		check_url_free(c->http.urls.items[i]);
+		shared->refs++;
+		c->http.urls.items[i] = shared;
+	}
+}
+
+void check_config_share_urls(struct check_config *cc)
+{
+	struct check_checker_config *model = NULL;
+
+	for (size_t v = 0; v < cc->virtual_servers.count; v++) {
+		const struct check_vs_config *vs = cc->virtual_servers.items[v];
+
+		for (size_t r = 0; r < vs->real_servers.count; r++) {
+			const struct check_rs_config *rs = vs->real_servers.items[r];
+
+			for (size_t i = 0; i < rs->checkers.count; i++)
+				share_urls(rs->checkers.items[i], &model);
+		}
+	}
 }
 
 /* url { ... } inside HTTP_GET / SSL_GET. */
@@ -232,6 +304,7 @@ const struct conf_block check_http_block = {
 			      check_log_all_failures_keywords, check_rise_fall_keywords,
 			      check_virtualhost_keywords, http_keywords),
 	.open = check_checker_open,
+	.close = check_checker_close,
 };
 
 const struct conf_block check_ssl_get_block = {
@@ -240,4 +313,5 @@ const struct conf_block check_ssl_get_block = {
 			      check_log_all_failures_keywords, check_rise_fall_keywords,
 			      check_virtualhost_keywords, http_keywords, ssl_get_keywords),
 	.open = check_checker_open,
+	.close = check_checker_close,
 };

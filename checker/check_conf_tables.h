@@ -14,6 +14,8 @@ extern const struct conf_block check_http_block, check_ssl_get_block;
 
 /* Opens any checker block (HTTP_GET, TCP_CHECK, ...): argv[0] is the type. */
 void *check_checker_open(struct conf_parser *p, void *parent, const struct conf_args *a);
+/* Closes one: its lists are complete, their spare slots go. */
+void check_checker_close(struct conf_parser *p, void *obj, struct conf_where opened);
 /* connect_ip, connect_port, bindto, bind_if, bind_port, fwmark. */
 extern const struct conf_keyword check_conn_keywords[];
 
@@ -44,6 +46,10 @@ void check_script_free(struct check_script *s);
 void check_defaults_clear(struct check_defaults *d);
 void check_checker_free(void *checker);
 void check_url_free(void *url);
+/* Makes checkers with equal url lists share the url objects (see
+ * struct check_url_config); after the checks, whose messages name each
+ * url's own line. */
+void check_config_share_urls(struct check_config *cc);
 void check_rs_free(void *rs);
 void check_vs_free(void *vs);
 

@@ -342,12 +342,23 @@ static const struct conf_keyword rs_keywords[] = {
 	{ NULL },
 };
 
+/* Its checkers are all there: the list's spare slots go. */
+static void rs_close(struct conf_parser *p, void *obj, struct conf_where opened)
+{
+	struct check_rs_config *rs = obj;
+
+	(void)p;
+	(void)opened;
+	check_ptr_array_fit(&rs->checkers);
+}
+
 static const struct conf_block rs_block = {
 	.name = "real_server",
 	.tables = CONF_TABLES(rs_keywords, check_defaults_keywords, check_inhibit_keywords,
 			      check_rise_fall_keywords, check_virtualhost_keywords,
 			      check_checker_type_keywords),
 	.open = rs_open,
+	.close = rs_close,
 };
 
 static const struct conf_keyword vs_keywords[] = {

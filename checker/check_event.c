@@ -25,7 +25,8 @@ static json_object *down_reason(const struct check_rs *rs)
 		if (c->sched.up || !last->valid)
 			continue;
 		snprintf(text, sizeof(text), "%s: %s%s%s", check_type_names[c->cfg->type],
-			 check_outcome_name(last->outcome), last->text[0] ? ": " : "", last->text);
+			 check_outcome_name(last->outcome), check_sched_text(last)[0] ? ": " : "",
+			 check_sched_text(last));
 		return json_object_new_string(text);
 	}
 	return NULL;

@@ -323,6 +323,9 @@ static void check_http_options(struct check_http *h, CURL *e, long left_ms, bool
 	/* one small request per connection goes out at once with Nagle on
 	 * too; leaving it spares a setsockopt per check */
 	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L);
+	/* targets are addresses: a resolver cache would only keep an entry
+	 * per real server for a minute, nothing to reuse */
+	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, check_http_on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, check_http_open_socket);

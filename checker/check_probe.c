@@ -92,6 +92,12 @@ void check_probe_forget(struct check_attempt *attempt)
 			check_probe_table[t]->forget(attempt);
 }
 
+bool check_probe_keeps_state(enum check_type type)
+{
+	return (unsigned)type < CHECK_TYPE_COUNT && check_probe_table[type]
+	       && check_probe_table[type]->forget;
+}
+
 void check_attempt_finish(struct check_attempt *attempt, enum check_outcome outcome, int detail,
 			  int32_t weight, const char *fmt, ...)
 {

@@ -138,6 +138,11 @@ void check_probe_cancel(struct check_attempt *attempt);
 /* The attempt's owner goes away: every probe type forgets it (it may never
  * have started, or its configuration may be gone already). */
 void check_probe_forget(struct check_attempt *attempt);
+/* Whether a checker type's probe keeps state for an attempt between
+ * attempts (it has `forget`): its owner must then keep the same struct
+ * check_attempt for the checker's whole life; the others may have one
+ * only while an attempt runs. */
+bool check_probe_keeps_state(enum check_type type);
 
 /* Whether an errno (positive, or libuv's negative) says vigil itself ran
  * short: EMFILE, ENFILE, ENOMEM, ENOBUFS. */

@@ -115,6 +115,7 @@ struct check_rs *check_rs_new(struct check_vs *vs, const struct check_rs_config 
 	checkers = sorry ? NULL : check_checker_conf_json(rs);
 	for (size_t i = 0; !sorry && i < cfg->checkers.count; i++)
 		ptr_array_push(&rs->checkers, check_checker_new(rs, checkers, i));
+	check_ptr_array_fit(&rs->checkers);
 	check_rs_update(rs, true);
 	return rs;
 }
@@ -126,12 +127,13 @@ void check_rs_start(struct check_rs *rs)
 }
 
 /* An old checker with the same configuration, taken out of `old`. */
-static struct check_checker *take_same(struct ptr_array *old, const char *signature)
+static struct check_checker *take_same(struct ptr_array *old,
+				       const struct check_checker_sig *signature)
 {
 	for (size_t i = 0; i < old->count; i++) {
 		struct check_checker *c = old->items[i];
 
-		if (c && strcmp(c->signature, signature) == 0) {
+		if (c && memcmp(&c->signature, signature, sizeof(*signature)) == 0) {
 			old->items[i] = NULL;
 			return c;
 		}
@@ -151,10 +153,9 @@ void check_rs_reconfigure(struct check_rs *rs, const struct check_rs_config *cfg
 	memset(&rs->checkers, 0, sizeof(rs->checkers));
 	for (size_t i = 0; !rs->is_sorry && i < cfg->checkers.count; i++) {
 		const struct check_checker_config *cc = cfg->checkers.items[i];
-		char *sig = check_checker_signature(rs, checkers, i);
-		struct check_checker *c = take_same(&old, sig);
+		struct check_checker_sig sig = check_checker_signature(rs, checkers, i);
+		struct check_checker *c = take_same(&old, &sig);
 
-		free(sig);
 		if (c) {
 			check_checker_adopt(c, rs, cc);
 		} else {
@@ -163,6 +164,7 @@ void check_rs_reconfigure(struct check_rs *rs, const struct check_rs_config *cfg
 		}
 		ptr_array_push(&rs->checkers, c);
 	}
+	check_ptr_array_fit(&rs->checkers);
 	for (size_t i = 0; i < old.count; i++)
 		if (old.items[i])
 			check_checker_destroy(old.items[i]);

@@ -11,6 +11,7 @@
 #include "checker/check_runtime.h"
 #include "checker/check_sched.h"
 #include "script_run.h"
+#include "vrrp/vrrp_timer.h"
 #include "xalloc.h"
 
 #include <stdbool.h>
@@ -20,16 +21,25 @@ struct check_vs;
 struct check_rs;
 struct check_script_job;
 
-/* One running checker.  Freed from its timer's close callback. */
+/* A digest of a checker's configuration (check_checker_signature). */
+struct check_checker_sig {
+	uint64_t h[2];
+};
+
+/* One running checker.  Freed from its timer's close callback.  There may
+ * be tens of thousands, so it holds little: its effective settings are
+ * worked out again when an attempt starts, its timer is an entry in the
+ * loop's shared timer queue (vrrp_timer.h), and the attempt exists only
+ * while one runs (all its life for a probe that keeps state between
+ * attempts, check_probe_keeps_state). */
 struct check_checker {
 	struct check_rs *rs;
 	const struct check_checker_config *cfg;
-	struct check_defaults eff;          /* check_checker_effective() */
-	char *signature;                    /* its configuration's digest, for reload */
+	struct check_checker_sig signature; /* its configuration's digest, for reload */
 	struct check_schedule sched;
-	uv_timer_t timer;
+	struct vrrp_precise_timer timer;
 	uint64_t due_us;                    /* when the timer's attempt is due (uv_hrtime, us) */
-	struct check_attempt attempt;
+	struct check_attempt *attempt;      /* NULL: none */
 	bool running;                       /* an attempt is in flight */
 	bool suspended;                     /* ha_suspend skipped the last round */
 };
@@ -102,7 +112,8 @@ void check_checker_destroy(struct check_checker *c);          /* freed once its 
  * checker i's configuration from it (no line numbers): equal strings
  * mean an unchanged checker. */
 json_object *check_checker_conf_json(const struct check_rs *rs);
-char *check_checker_signature(const struct check_rs *rs, json_object *checkers, size_t i);
+struct check_checker_sig check_checker_signature(const struct check_rs *rs, json_object *checkers,
+						 size_t i);
 
 /* check_rs.c */
 struct check_rs *check_rs_new(struct check_vs *vs, const struct check_rs_config *cfg, bool sorry);

@@ -39,13 +39,20 @@ struct check_sched_params {
 /* Derived from check_checker_effective()'s answer. */
 void check_sched_params_from(const struct check_defaults *eff, struct check_sched_params *out);
 
+/* The text is a counted reference to one copy per distinct text, shared
+ * by every schedule (most checkers say the same thing): a fixed buffer of
+ * check_result's size in `last` and `last_failure` was most of a
+ * checker's memory.  Use check_sched_text(). */
 struct check_sched_last {
 	bool valid;                     /* an attempt has ended */
 	enum check_outcome outcome;
-	char text[160];
+	char *text;                     /* NULL: "" */
 	uint64_t wall_us;               /* when it ended (wall clock), for status */
 	uint64_t latency_us;
 };
+
+/* The result's text ("" before any). */
+const char *check_sched_text(const struct check_sched_last *l);
 
 struct check_schedule {
 	struct check_sched_params p;
@@ -54,7 +61,11 @@ struct check_schedule {
 	int32_t weight;                 /* dynamic weight asked for; -1: none */
 	struct check_sched_last last, last_failure;
 	uint64_t attempts, transitions;
-	uint32_t outcomes[CHECK_OUTCOME_COUNT];   /* 136 years at one check a second */
+	/* Results by outcome (136 years at one check a second each), through
+	 * check_sched_outcome_count(): the counts of failures are made on the
+	 * first one, as most checkers never see one. */
+	uint32_t oks;
+	uint32_t *fail_counts;          /* [CHECK_OUTCOME_COUNT]; NULL: no failure yet */
 };
 
 /* What one result did. */
@@ -65,6 +76,11 @@ enum check_sched_change {
 };
 
 void check_sched_init(struct check_schedule *s, const struct check_sched_params *p);
+/* Frees what the results left (texts, counts); init makes it usable again. */
+void check_sched_free(struct check_schedule *s);
+
+/* How many attempts ended with `outcome`. */
+uint32_t check_sched_outcome_count(const struct check_schedule *s, enum check_outcome outcome);
 
 /* The delay before the first attempt; `random` is uniform over uint32_t. */
 uint64_t check_sched_first_delay_us(const struct check_sched_params *p, uint32_t random);

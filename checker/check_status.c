@@ -40,10 +40,13 @@ static json_object *outcomes_json(const struct check_schedule *s)
 {
 	json_object *o = json_object_new_object();
 
-	for (int i = 0; i < CHECK_OUTCOME_COUNT; i++)
-		if (s->outcomes[i])
+	for (int i = 0; i < CHECK_OUTCOME_COUNT; i++) {
+		uint32_t n = check_sched_outcome_count(s, (enum check_outcome)i);
+
+		if (n)
 			add(o, check_outcome_name((enum check_outcome)i),
-			    json_object_new_int64((int64_t)s->outcomes[i]));
+			    json_object_new_int64((int64_t)n));
+	}
 	return o;
 }
 
@@ -57,7 +60,7 @@ static json_object *checker_json(const struct check_checker *c)
 	add(o, "state", json_object_new_string(s->up ? "up" : "down"));
 	add(o, "last_outcome", have ? json_object_new_string(check_outcome_name(s->last.outcome))
 				    : NULL);
-	add(o, "last_text", have ? json_object_new_string(s->last.text) : NULL);
+	add(o, "last_text", have ? json_object_new_string(check_sched_text(&s->last)) : NULL);
 	add(o, "last_check", iso8601(have ? s->last.wall_us : 0));
 	add(o, "last_latency_ms", have ? json_object_new_double((double)s->last.latency_us / 1000.0)
 				       : NULL);
@@ -66,7 +69,7 @@ static json_object *checker_json(const struct check_checker *c)
 	add(o, "rise", json_object_new_int64(s->p.rise));
 	add(o, "fall", json_object_new_int64(s->p.fall));
 	add(o, "attempts", json_object_new_int64((int64_t)s->attempts));
-	add(o, "failures", json_object_new_int64((int64_t)(s->attempts - s->outcomes[CHECK_OK])));
+	add(o, "failures", json_object_new_int64((int64_t)(s->attempts - s->oks)));
 	add(o, "transitions", json_object_new_int64((int64_t)s->transitions));
 	add(o, "outcomes", outcomes_json(s));
 	add(o, "dynamic_weight", s->weight >= 0 ? json_object_new_int64(s->weight) : NULL);
@@ -134,7 +137,7 @@ static json_object *rs_json(const struct check_rs *rs)
 	add(o, "last_check", iso8601(last ? last->wall_us : 0));
 	add(o, "last_failure_reason",
 	    fail ? json_object_new_string(check_outcome_name(fail->outcome)) : NULL);
-	add(o, "last_failure_text", fail ? json_object_new_string(fail->text) : NULL);
+	add(o, "last_failure_text", fail ? json_object_new_string(check_sched_text(fail)) : NULL);
 	add(o, "last_failure_time", iso8601(fail ? fail->wall_us : 0));
 	rs_connections_json(o, rs);
 	for (size_t i = 0; i < rs->checkers.count; i++)

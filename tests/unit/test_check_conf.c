@@ -1118,6 +1118,70 @@ static void test_http_url_errors(void **state)
 	unload(&l);
 }
 
+/* Real servers whose HTTP_GET url lists are equal share the url objects
+ * (memory: one url per list, not per real server); a different list does
+ * not, the dump is the same, and the checks, made before the sharing,
+ * still name each url's own line. */
+static const struct check_checker_config *nth_checker(const struct loaded *l, size_t rs)
+{
+	const struct check_vs_config *vs = l->cfg->check->virtual_servers.items[0];
+	const struct check_rs_config *r = vs->real_servers.items[rs];
+
+	return r->checkers.items[0];
+}
+
+static void test_http_equal_url_lists_are_shared(void **state)
+{
+	const char *text =
+		"virtual_server 10.0.0.1 80 {\n"
+		"  real_server 10.0.1.1 80 {\n"
+		"    HTTP_GET {\n      url {\n        path /a\n        status_code 200\n      }\n"
+		"      url {\n        path /b\n      }\n    }\n"
+		"  }\n"
+		"  real_server 10.0.1.2 80 {\n"
+		"    HTTP_GET {\n      url {\n        path /a\n        status_code 200\n      }\n"
+		"      url {\n        path /b\n      }\n    }\n"
+		"  }\n"
+		"  real_server 10.0.1.3 80 {\n"
+		"    HTTP_GET {\n      url {\n        path /a\n        status_code 201\n      }\n"
+		"      url {\n        path /b\n      }\n    }\n"
+		"  }\n"
+		"}\n";
+	const char *bad =
+		"virtual_server 10.0.0.1 80 {\n"
+		"  real_server 10.0.1.1 80 {\n"
+		"    HTTP_GET {\n"
+		"      url {\n"                                   /* 4: no path */
+		"      }\n    }\n  }\n"
+		"  real_server 10.0.1.2 80 {\n"
+		"    HTTP_GET {\n"
+		"      url {\n"                                   /* 10: no path */
+		"      }\n    }\n  }\n"
+		"}\n";
+	const struct check_checker_config *a, *b, *c;
+	struct loaded l;
+
+	(void)state;
+	load_ok(&l, text);
+	a = nth_checker(&l, 0);
+	b = nth_checker(&l, 1);
+	c = nth_checker(&l, 2);
+	assert_ptr_equal(a->http.urls.items[0], b->http.urls.items[0]);
+	assert_ptr_equal(a->http.urls.items[1], b->http.urls.items[1]);
+	assert_ptr_not_equal(a->http.urls.items[0], c->http.urls.items[0]);
+	assert_ptr_not_equal(a->http.urls.items[1], c->http.urls.items[1]);
+	jstr(&l, "virtual_servers.0.real_servers.1.checkers.0.urls.0.status_code.0", "200");
+	jstr(&l, "virtual_servers.0.real_servers.1.checkers.0.urls.1.path", "/b");
+	jstr(&l, "virtual_servers.0.real_servers.2.checkers.0.urls.0.status_code.0", "201");
+	unload(&l);
+
+	load(&l, bad);
+	unit_assert_error(&l.diags, F, 4, "url: 'path' is missing");
+	unit_assert_error(&l.diags, F, 10, "url: 'path' is missing");
+	unit_assert_errors(&l.diags, 2);
+	unload(&l);
+}
+
 static void test_ssl_get_and_ssl_block(void **state)
 {
 	struct loaded l;
@@ -1745,6 +1809,7 @@ int main(void)
 		cmocka_unit_test(test_connection_errors),
 		cmocka_unit_test(test_http_get),
 		cmocka_unit_test(test_http_url_errors),
+		cmocka_unit_test(test_http_equal_url_lists_are_shared),
 		cmocka_unit_test(test_ssl_get_and_ssl_block),
 		cmocka_unit_test(test_smtp_check),
 		cmocka_unit_test(test_dns_check),

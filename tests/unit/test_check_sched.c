@@ -125,9 +125,10 @@ static void test_no_verdict_changes_nothing(void **state)
 	assert_int_equal(s.failures, 0);
 	assert_int_equal(next, p.delay_loop_us);
 	assert_int_equal(s.attempts, 3);
-	assert_int_equal(s.outcomes[CHECK_FAIL_INTERNAL], 3);
+	assert_int_equal(check_sched_outcome_count(&s, CHECK_FAIL_INTERNAL), 3);
 	assert_true(s.last_failure.valid);
 	feed(&s, CHECK_FAIL_INTERNAL, CHECK_SCHED_WENT_DOWN, p.delay_loop_us);
+	check_sched_free(&s);
 }
 
 /* A disagreeing result being counted makes the next attempt a retry. */
@@ -146,6 +147,7 @@ static void test_retrying_while_counting(void **state)
 	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, params.delay_before_retry_us);
 	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_WENT_DOWN, params.delay_loop_us);
 	assert_false(check_sched_retrying(&s));
+	check_sched_free(&s);
 }
 
 static void test_fall_failures_with_faster_retries(void **state)
@@ -166,6 +168,7 @@ static void test_fall_failures_with_faster_retries(void **state)
 	/* Down and failing: agrees with the state, the normal interval. */
 	feed(&s, CHECK_FAIL_CONNECT_REFUSED, CHECK_SCHED_SAME, 10 * S);
 	assert_int_equal(s.transitions, 1);
+	check_sched_free(&s);
 }
 
 static void test_a_success_resets_the_failure_count(void **state)
@@ -181,6 +184,7 @@ static void test_a_success_resets_the_failure_count(void **state)
 	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, 2 * S);
 	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, 2 * S);
 	assert_true(s.up);
+	check_sched_free(&s);
 }
 
 static void test_rise_successes_bring_it_up(void **state)
@@ -197,6 +201,7 @@ static void test_rise_successes_bring_it_up(void **state)
 	feed(&s, CHECK_OK, CHECK_SCHED_SAME, 2 * S);
 	feed(&s, CHECK_OK, CHECK_SCHED_WENT_UP, 10 * S);
 	assert_true(s.up);
+	check_sched_free(&s);
 }
 
 static void test_rise_and_fall_of_one_act_at_once(void **state)
@@ -208,6 +213,7 @@ static void test_rise_and_fall_of_one_act_at_once(void **state)
 	check_sched_init(&s, &p);     /* rise/fall 0 are taken as 1 */
 	feed(&s, CHECK_FAIL_SCRIPT_EXIT, CHECK_SCHED_WENT_DOWN, S);
 	feed(&s, CHECK_OK, CHECK_SCHED_WENT_UP, S);
+	check_sched_free(&s);
 }
 
 static void test_counters_last_result_and_dynamic_weight(void **state)
@@ -228,8 +234,8 @@ static void test_counters_last_result_and_dynamic_weight(void **state)
 	check_sched_result(&s, &r, 7 * S, &next);
 	assert_int_equal(s.weight, 7);
 	assert_int_equal(s.attempts, 3);
-	assert_int_equal(s.outcomes[CHECK_OK], 2);
-	assert_int_equal(s.outcomes[CHECK_FAIL_CONNECT_REFUSED], 1);
+	assert_int_equal(check_sched_outcome_count(&s, CHECK_OK), 2);
+	assert_int_equal(check_sched_outcome_count(&s, CHECK_FAIL_CONNECT_REFUSED), 1);
 	assert_true(s.last.valid);
 	assert_int_equal(s.last.outcome, CHECK_OK);
 	assert_int_equal(s.last.wall_us, 7 * S);
@@ -237,6 +243,90 @@ static void test_counters_last_result_and_dynamic_weight(void **state)
 	assert_int_equal(s.last_failure.outcome, CHECK_FAIL_CONNECT_REFUSED);
 	assert_int_equal(s.last_failure.wall_us, 6 * S);
 	assert_string_equal(s.last_failure.text, "connect-refused");
+	check_sched_free(&s);
+}
+
+/* The texts of the last result and of the last failure follow the
+ * results, whether the two are the same result or not. */
+static void text_result(struct check_schedule *s, enum check_outcome outcome, const char *text)
+{
+	struct check_result r = result(outcome);
+	uint64_t next;
+
+	snprintf(r.text, sizeof(r.text), "%s", text);
+	check_sched_result(s, &r, 1, &next);
+}
+
+static void test_texts_of_last_result_and_last_failure(void **state)
+{
+	struct check_schedule s;
+
+	(void)state;
+	check_sched_init(&s, &params);
+	assert_string_equal(check_sched_text(&s.last), "");
+	assert_string_equal(check_sched_text(&s.last_failure), "");
+	text_result(&s, CHECK_OK, "connected");
+	assert_string_equal(check_sched_text(&s.last), "connected");
+	assert_false(s.last_failure.valid);
+	text_result(&s, CHECK_FAIL_TIMEOUT, "no answer");
+	text_result(&s, CHECK_FAIL_CONNECT_REFUSED, "refused");
+	assert_string_equal(check_sched_text(&s.last), "refused");
+	assert_string_equal(check_sched_text(&s.last_failure), "refused");
+	text_result(&s, CHECK_OK, "connected");
+	text_result(&s, CHECK_OK, "connected again");
+	assert_string_equal(check_sched_text(&s.last), "connected again");
+	assert_string_equal(check_sched_text(&s.last_failure), "refused");
+	text_result(&s, CHECK_FAIL_TIMEOUT, "connected again");
+	text_result(&s, CHECK_FAIL_TIMEOUT, "no answer");
+	assert_string_equal(check_sched_text(&s.last), "no answer");
+	assert_string_equal(check_sched_text(&s.last_failure), "no answer");
+	assert_int_equal(s.last_failure.outcome, CHECK_FAIL_TIMEOUT);
+	assert_int_equal(check_sched_outcome_count(&s, CHECK_FAIL_TIMEOUT), 3);
+	assert_int_equal(check_sched_outcome_count(&s, CHECK_OK), 3);
+	text_result(&s, CHECK_OK, "");
+	assert_string_equal(check_sched_text(&s.last), "");
+	assert_string_equal(check_sched_text(&s.last_failure), "no answer");
+	text_result(&s, CHECK_FAIL_TIMEOUT, "no answer");
+	assert_string_equal(check_sched_text(&s.last), "no answer");
+	check_sched_free(&s);
+	assert_null(s.last.text);
+}
+
+/* Texts are shared between schedules: hundreds of them, some equal and
+ * some not, freed in a scrambled order, leave the others' texts right. */
+static void test_shared_texts_survive_other_schedules(void **state)
+{
+	enum { N = 300 };
+	struct check_schedule *s = calloc(N, sizeof(*s));
+	bool freed[N] = { false };
+	char text[64];
+
+	(void)state;
+	assert_non_null(s);
+	for (unsigned i = 0; i < N; i++) {
+		check_sched_init(&s[i], &params);
+		snprintf(text, sizeof(text), "refused by %u", i % 97);
+		text_result(&s[i], CHECK_FAIL_CONNECT_REFUSED, text);
+		if (i % 3 == 0)
+			text_result(&s[i], CHECK_OK, "connected");
+	}
+	for (unsigned k = 0; k < N; k++) {
+		unsigned i = (k * 7) % N;
+
+		if (i % 2) {
+			check_sched_free(&s[i]);
+			freed[i] = true;
+		}
+	}
+	for (unsigned i = 0; i < N; i++) {
+		if (freed[i])
+			continue;
+		snprintf(text, sizeof(text), "refused by %u", i % 97);
+		assert_string_equal(check_sched_text(&s[i].last_failure), text);
+		assert_string_equal(check_sched_text(&s[i].last), i % 3 == 0 ? "connected" : text);
+		check_sched_free(&s[i]);
+	}
+	free(s);
 }
 
 static void test_real_server_up_iff_all_checkers_up(void **state)
@@ -359,6 +449,8 @@ int main(void)
 		cmocka_unit_test(test_rise_successes_bring_it_up),
 		cmocka_unit_test(test_rise_and_fall_of_one_act_at_once),
 		cmocka_unit_test(test_counters_last_result_and_dynamic_weight),
+		cmocka_unit_test(test_texts_of_last_result_and_last_failure),
+		cmocka_unit_test(test_shared_texts_survive_other_schedules),
 		cmocka_unit_test(test_real_server_up_iff_all_checkers_up),
 		cmocka_unit_test(test_dynamic_weight),
 		cmocka_unit_test(test_ipvs_weight_inhibit_and_drain),
