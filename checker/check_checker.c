@@ -266,26 +266,13 @@ static void strip_lines(json_object *o)
 	}
 }
 
-static size_t index_of(const struct ptr_array *a, const void *item)
-{
-	for (size_t i = 0; i < a->count; i++)
-		if (a->items[i] == item)
-			return i;
-	return a->count;
-}
-
-/* The real server's "checkers" array in the runtime's configuration dump
- * (check_config_to_json, made once per configuration). */
+/* The real server's "checkers" array in its configuration JSON
+ * (check_runtime_rs_json). */
 json_object *check_checker_conf_json(const struct check_rs *rs)
 {
-	struct check_runtime *rt = rs->vs->rt;
-	json_object *vss = NULL, *rss = NULL, *cs = NULL;
-	size_t vs_i = index_of(&rt->cfg->check->virtual_servers, rs->vs->cfg);
-	size_t rs_i = index_of(&rs->vs->cfg->real_servers, rs->cfg);
+	json_object *cs = NULL;
 
-	json_object_object_get_ex(check_runtime_conf_json(rt), "virtual_servers", &vss);
-	json_object_object_get_ex(json_object_array_get_idx(vss, vs_i), "real_servers", &rss);
-	json_object_object_get_ex(json_object_array_get_idx(rss, rs_i), "checkers", &cs);
+	json_object_object_get_ex(check_runtime_rs_json(rs->vs->rt, rs), "checkers", &cs);
 	return cs;
 }
 
@@ -314,14 +301,14 @@ struct check_checker_sig check_checker_signature(const struct check_rs *rs, json
 						 size_t i)
 {
 	const struct check_checker_config *cc = rs->cfg->checkers.items[i];
-	json_object *copy = NULL, *ssl = NULL;
+	json_object *copy = NULL;
 	struct check_checker_sig sig;
 
 	json_object_deep_copy(json_object_array_get_idx(checkers, i), &copy, NULL);
 	strip_lines(copy);
-	if (cc->type == CHECK_TYPE_SSL_GET
-	    && json_object_object_get_ex(check_runtime_conf_json(rs->vs->rt), "ssl", &ssl))
-		json_object_object_add(copy, "ssl", json_object_get(ssl));
+	if (cc->type == CHECK_TYPE_SSL_GET)
+		json_object_object_add(copy, "ssl",
+				       check_ssl_config_to_json(&rs->vs->rt->cfg->check->ssl));
 	sig = signature_digest(copy ? json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN)
 			       : "");
 	json_object_put(copy);

@@ -298,6 +298,11 @@ void check_config_check(struct vigil_config *cfg, const struct config_load_optio
 			struct conf_diags *diags);
 
 json_object *check_config_to_json(const struct check_config *cc);
+/* Parts of check_config_to_json: one real server of `vs` (its "checkers"
+ * with their "effective" settings), and the SSL block (NULL if absent). */
+json_object *check_rs_config_to_json(const struct check_vs_config *vs,
+				     const struct check_rs_config *rs);
+json_object *check_ssl_config_to_json(const struct check_ssl_config *ssl);
 /* The virtual_servers array of `vigilctl status --json` before any check
  * has run: states are null (unknown) and nothing is installed. */
 json_object *check_config_status_json(const struct check_config *cc, bool ipvs_available);

@@ -405,6 +405,17 @@ static json_object *ssl_json(const struct check_ssl_config *ssl)
 	return o;
 }
 
+json_object *check_rs_config_to_json(const struct check_vs_config *vs,
+				     const struct check_rs_config *rs)
+{
+	return rs_json(vs, rs);
+}
+
+json_object *check_ssl_config_to_json(const struct check_ssl_config *ssl)
+{
+	return ssl_json(ssl);
+}
+
 json_object *check_config_to_json(const struct check_config *cc)
 {
 	json_object *o = json_object_new_object();

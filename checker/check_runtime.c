@@ -27,17 +27,27 @@ uint32_t check_runtime_random(struct check_runtime *rt)
 	return x;
 }
 
-json_object *check_runtime_conf_json(struct check_runtime *rt)
-{
-	if (!rt->conf_json)
-		rt->conf_json = check_config_to_json(rt->cfg->check);
-	return rt->conf_json;
-}
-
 static void conf_json_drop(struct check_runtime *rt)
 {
 	json_object_put(rt->conf_json);
 	rt->conf_json = NULL;
+	rt->conf_json_of = NULL;
+}
+
+/* One real server at a time: the whole configuration's JSON, made at once,
+ * cost about 5 KiB per real server, all of it alive among the runtime
+ * objects being made; freed, it left the heap fragmented (8.6 MB of heap
+ * for 2.6 MB in use with 1,000 real servers).  Keyed by the configuration
+ * object, which outlives the build (a runtime object's address could be
+ * reused). */
+json_object *check_runtime_rs_json(struct check_runtime *rt, const struct check_rs *rs)
+{
+	if (rt->conf_json_of != rs->cfg) {
+		conf_json_drop(rt);
+		rt->conf_json = check_rs_config_to_json(rs->vs->cfg, rs->cfg);
+		rt->conf_json_of = rs->cfg;
+	}
+	return rt->conf_json;
 }
 
 /* ---- the wanted IPVS table ---- */

@@ -77,7 +77,8 @@ struct check_runtime {
 	struct script_runner *scripts;
 	struct check_script_job *script_jobs;   /* notify/quorum scripts running */
 	struct ptr_array vss;               /* struct check_vs * */
-	json_object *conf_json;             /* check_config_to_json, while building */
+	json_object *conf_json;             /* one real server's, while building */
+	const struct check_rs_config *conf_json_of;
 	uv_timer_t drain_timer;
 	bool drain_timer_on;
 	uv_timer_t table_timer;             /* builds the wanted table once per burst */
@@ -93,9 +94,10 @@ struct check_runtime {
  * servers going down must not cost 10,000 rebuilds of the whole table). */
 void check_runtime_changed(struct check_runtime *rt);
 uint32_t check_runtime_random(struct check_runtime *rt);
-/* The configuration's JSON dump (checker signatures), made on first use
- * and dropped when a build or reload is done. */
-json_object *check_runtime_conf_json(struct check_runtime *rt);
+/* The configuration JSON of real server `rs` (its checkers' signatures are
+ * digests of it), kept until another real server's is asked for or the
+ * build or reload is done. */
+json_object *check_runtime_rs_json(struct check_runtime *rt, const struct check_rs *rs);
 void check_runtime_drain_poll(struct check_runtime *rt); /* starts the 1 s poll if needed */
 /* The kernel's connection counters of a real server, summed over the
  * services its virtual server stands for; false when unknown. */
