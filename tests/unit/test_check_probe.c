@@ -438,10 +438,13 @@ static int tcp_listener(uint16_t *port)
 	return fd;
 }
 
-static void tcp_attempt(uint16_t port, struct probe_run *run)
+/* One TCP_CHECK attempt; `stall_us`: the loop is that late to start
+ * (busy elsewhere), as a saturated checker's is. */
+static void tcp_attempt_stalled(uint16_t port, struct probe_run *run, uint64_t timeout_us,
+				unsigned stall_us)
 {
 	struct check_checker_config c = { .type = CHECK_TYPE_TCP };
-	struct check_attempt a = { .cfg = &c, .timeout_us = 2000000, .done = probe_done,
+	struct check_attempt a = { .cfg = &c, .timeout_us = timeout_us, .done = probe_done,
 				   .data = run };
 	struct sockaddr_in *t = (struct sockaddr_in *)&a.target;
 	uv_loop_t loop;
@@ -455,8 +458,15 @@ static void tcp_attempt(uint16_t port, struct probe_run *run)
 	run->in_start = true;
 	assert_int_equal(check_probe_start(&a), 0);
 	run->in_start = false;
+	if (stall_us)
+		usleep(stall_us);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static void tcp_attempt(uint16_t port, struct probe_run *run)
+{
+	tcp_attempt_stalled(port, run, 2000000, 0);
 }
 
 static void test_tcp_probe_loopback(void **state)
@@ -475,6 +485,26 @@ static void test_tcp_probe_loopback(void **state)
 	tcp_attempt(port, &down);
 	assert_int_equal(down.calls, 1);
 	assert_false(down.called_in_start);
+	assert_int_equal(down.result.outcome, CHECK_FAIL_CONNECT_REFUSED);
+	assert_int_equal(down.result.detail, ECONNREFUSED);
+}
+
+/* The loop comes back after connect_timeout has passed: libuv runs the
+ * timeout before it polls the socket, but the connection was made (or
+ * refused) in time and that is what counts, not the checker's lateness. */
+static void test_tcp_probe_late_loop_sees_the_socket(void **state)
+{
+	struct probe_run up = { 0 }, down = { 0 };
+	uint16_t port;
+	int fd = tcp_listener(&port);
+
+	(void)state;
+	tcp_attempt_stalled(port, &up, 50000, 200000);
+	assert_int_equal(up.calls, 1);
+	assert_int_equal(up.result.outcome, CHECK_OK);
+	close(fd);
+	tcp_attempt_stalled(port, &down, 50000, 200000);
+	assert_int_equal(down.calls, 1);
 	assert_int_equal(down.result.outcome, CHECK_FAIL_CONNECT_REFUSED);
 	assert_int_equal(down.result.detail, ECONNREFUSED);
 }
@@ -617,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_ping_verdict_names),
 		cmocka_unit_test(test_tcp_probe_loopback),
 		cmocka_unit_test(test_tcp_probe_cancel),
+		cmocka_unit_test(test_tcp_probe_late_loop_sees_the_socket),
 		cmocka_unit_test(test_udp_probe_loopback),
 	};
 
