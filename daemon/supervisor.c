@@ -128,13 +128,33 @@ static void on_worker_reloaded(void *arg, struct child *c, enum child_call_outco
 			log_error("%s", json_object_get_string(json_object_array_get_idx(errors, i)));
 }
 
+/* A reload that removes the last virtual server reloads a running checker
+ * instead of stopping it, as keepalived 2.2.7 keeps its checker process
+ * (seen in the VM tier).  The reload is what takes the removed virtual
+ * servers out of the kernel (a stop keeps them with -I), and the sync
+ * daemons are then settled by the usual hand-over (vrrp_lvs_sync.h):
+ * without an instance the checker keeps them running, as keepalived does;
+ * with one it forgets them for the VRRP worker.  Stopping it instead would
+ * stop both daemons whenever its stop came after the VRRP worker's
+ * take-over. */
+static bool supervisor_keeps_idle_checker(const struct supervisor *sup, const struct child *c)
+{
+	const bool *only = sup->args->only;
+
+	if (c->kind != WORKER_CHECKER || (only[WORKER_VRRP] && !only[WORKER_CHECKER]))
+		return false;
+	return c->state == CHILD_RUNNING || c->state == CHILD_STARTING;
+}
+
 /* Starts, reloads or stops each worker to match the (new) configuration. */
 static void apply_workers(struct supervisor *sup, bool reload)
 {
 	for (int k = 0; k < WORKER_KIND_COUNT; k++) {
 		struct child *c = &sup->children[k];
+		bool wanted = supervisor_wants(sup, c->kind) ||
+			      (reload && supervisor_keeps_idle_checker(sup, c));
 
-		if (!supervisor_wants(sup, c->kind)) {
+		if (!wanted) {
 			if (c->state != CHILD_STOPPED)
 				child_stop(c, stop_wait_ms(sup));
 		} else if (c->state == CHILD_STOPPED || c->state == CHILD_CONFIG_ERROR

@@ -247,6 +247,28 @@ def run_scenario(host, d):
     assert lines(quorum_log) == ["down", "up", "down", "up", "down"]
 
 
+def test_reload_to_no_virtual_server_keeps_the_checker(host, vigild):
+    """keepalived keeps its checker process when a reload removes the last
+    virtual server; so does vigild (the reload, not a stop, is what takes
+    them out of the kernel, -I or not), and a later reload gives it work
+    again."""
+    d = start(host, vigild)
+    try:
+        wait_rs(d, RS1, lambda r: r["up"] is True, "up")
+        pid = d.workers()["checker"]["pid"]
+        d.write_config(configs.global_defs())
+        assert d.ctl("reload").returncode == 0
+        w = d.workers()["checker"]
+        assert w["state"] == "running" and w["pid"] == pid, w
+        assert d.status()["virtual_servers"] == []
+        d.write_config(config(d))
+        assert d.ctl("reload").returncode == 0
+        wait_rs(d, RS1, lambda r: r["up"] is True and r["last_check"], "checked again")
+        assert d.workers()["checker"]["pid"] == pid
+    finally:
+        stop_backends(d)
+
+
 def test_alpha_inhibit_on_failure_and_sorry_server(host, vigild):
     for a in (RS1, RS2, VIP):
         host.exec("ip", "addr", "add", "%s/24" % a, "dev", "eth0")

@@ -16,6 +16,10 @@ walks these phases, each waiting (bounded) for the daemons it expects:
   release     vigilctl vrrp release VI_1       -> master daemon (vigild only)
   default     `inst VI_1`, no id (reload)      -> master daemon, syncid 51 (the VRID)
   stopped     the daemon stopped               -> no sync daemon
+  lv-*        a new daemon (vigild without -I) on a configuration with
+              many virtual servers, whose last one goes while the line
+              changes form (LASTVS below)
+  stopped2    the daemon stopped               -> no sync daemon
 
 vigild also switches the line between its two forms across reloads, twice
 each way (noinst1, inst1, noinst2, inst2 after `release`): without an
@@ -25,6 +29,20 @@ phases catch one undoing the other.  For that vigild's configuration also
 holds a virtual server (the checker worker runs only with one), and vigild
 runs with -I: after the stop its virtual server is still in the kernel
 (`ipvsadm -Sn`, phase stopped) while the sync daemons are gone.
+
+The lv-* phases (both daemons) remove the last virtual server of the
+configuration, a group of LASTVS_SIZE services, while the line switches
+from the form without an instance to the instance form: in one reload,
+and in two reloads in either order.  keepalived 2.2.7 keeps its checker
+process through reloads with no virtual server, so the daemons of the
+form without an instance keep running (lv-novs) and the instance form
+leaves the instance's daemon only (lv-both); each of these phases waits
+for the expected daemons and table, then looks again a second later, so
+a daemon stopped after the wanted one started shows.  vigild used to stop
+its checker worker there, whose stop removed whatever sync daemons ran,
+also the one the VRRP worker had just started (lv-both): without -I that
+stop first removes the group, slowly enough for the VRRP worker's
+reload to come first; with -I it also left the group in the kernel.
 
 Plus a host-side check that `vigild -t` names FILE:LINE for an unknown
 instance."""
@@ -130,6 +148,7 @@ phase stopped none
 echo "=== TABLE stopped"
 ipvsadm -Sn
 echo "=== END stopped"
+%(lastvs)s
 %(daemon_log)s
 exit 0
 """
@@ -158,11 +177,71 @@ def switches(reload):
                    for phase, sync, want in steps)
 
 
-def boot(vm, commands, extra="", vs=""):
+# The last virtual server goes while the line changes form.  Each step:
+# phase, the line's arguments after the interface, whether the group of
+# virtual servers is configured, the daemons wanted (as `only` takes them).
+LASTVS_SIZE = 100
+LASTVS = """virtual_server_group big {
+    10.0.1.1-%d 80
+}
+virtual_server group big {
+    protocol TCP
+    real_server 10.0.0.2 80 {
+    }
+}
+""" % LASTVS_SIZE
+LASTVS_STEPS = [
+    ("lv-global", "id 11", True, "both 11"),            # the daemon starts here
+    ("lv-both", "VI_1 id 9", False, "master 9"),       # form and last VS in one reload
+    ("lv-global2", "id 11", True, "both 11"),
+    ("lv-novs", "id 11", False, "both 11"),           # the last VS first,
+    ("lv-inst", "VI_1 id 9", False, "master 9"),       # then the form
+    ("lv-global3", "id 11", True, "both 11"),
+    ("lv-instvs", "VI_1 id 9", True, "master 9"),      # the form first,
+    ("lv-inst2", "VI_1 id 9", False, "master 9"),      # then the last VS
+]
+
+# `lphase NAME ROLE ID SERVICES`: waits for the daemons and the number of
+# services, then looks again a second later.
+LPHASE_SH = r"""lphase() {
+    end=$(($(date +%s) + 20))
+    while ! { only "$2" "$3" && [ "$(ipvsadm -Sn | grep -c '^-A')" = "$4" ]; }; do
+        [ "$(date +%s)" -lt $end ] || { echo "TIMEOUT-WAITING $1"; break; }; sleep 0.2
+    done
+    sleep 1
+    echo "=== DAEMONS $1"
+    ipvsadm -Ln --daemon
+    echo "=== SERVICES $1"
+    ipvsadm -Sn | grep -c '^-A'
+    echo "=== END $1"
+}
+"""
+
+
+def lastvs(commands):
+    """The lv-* phases under a new daemon (`commands`, its output in
+    $d/log2), started on the first step's configuration, then its stop:
+    guest script text."""
+    text = LPHASE_SH + "ipvsadm -C   # what vigild -I left (test_vigild_I_leaves...)\n"
+    for i, (phase, sync, group, want) in enumerate(LASTVS_STEPS):
+        step = SWITCH if i else SWITCH.replace(
+            "%(reload)s", commands["start"].replace("$d/log", "$d/log2").replace("%", "%%"))
+        text += step.replace("phase %(phase)s %(want)s", "lphase %(phase)s %(want)s %(n)d") % {
+            "conf": CONF % {"sync": sync, "vs": LASTVS if group else ""},
+            "reload": commands["reload"], "phase": phase, "want": want,
+            "n": LASTVS_SIZE if group else 0}
+    return (text + commands["stop"] + "\nsleep 0.5\nphase stopped2 none\n"
+            'echo "=== DAEMON-LOG2"\ncat $d/log2\necho "=== END DAEMON-LOG2"\n')
+
+
+def boot(vm, commands, extra="", vs="", restart=None):
+    """One daemon's run; `restart`: the commands of the second daemon
+    (default: the same)."""
     values = dict(commands)
     values.update({"conf_a": CONF % {"sync": "VI_1 id 7", "vs": vs},
                    "conf_b": CONF % {"sync": "VI_1 id 9", "vs": vs},
                    "conf_c": CONF % {"sync": "inst VI_1", "vs": vs}, "extra": extra,
+                   "lastvs": lastvs(restart or commands),
                    "daemon_log": DAEMON_LOG_SH})
     res = vm.run(SCENARIO % values, timeout=300)
     print("VM run took %.1fs" % res.seconds)
@@ -181,12 +260,18 @@ def keepalived_run(vm):
 def vigild_run(vm, build_dir):
     commands = vigild_commands(build_dir, flags="-I")
     extra = VIGILD_EXTRA % {"build": build_dir, "switches": switches(commands["reload"])}
-    return boot(vm, commands, extra, VS)
+    return boot(vm, commands, extra, VS, restart=vigild_commands(build_dir))
 
 
 def daemons_of(text):
     """[(role, syncid)] of `ipvsadm -Ln --daemon`."""
     return re.findall(r"^(master|backup) sync daemon \(mcast=veth0, syncid=(\d+)", text, re.M)
+
+
+def want_of(only):
+    """daemons_of()'s answer for an `only` argument ("both 11", "master 9")."""
+    role, syncid = only.split()
+    return [("master", syncid), ("backup", syncid)] if role == "both" else [(role, syncid)]
 
 
 WANT = {
@@ -196,7 +281,9 @@ WANT = {
     "reload": [("master", "9")],
     "default": [("master", "51")],
     "stopped": [],
+    "stopped2": [],
 }
+WANT.update({phase: want_of(want) for phase, _, _, want in LASTVS_STEPS})
 WANT_VIGILD = dict(WANT, maint=[("backup", "9")], release=[("master", "9")],
                    noinst1=[("master", "11"), ("backup", "11")], inst1=[("master", "9")],
                    noinst2=[("master", "11"), ("backup", "11")], inst2=[("master", "9")])
@@ -207,6 +294,7 @@ def check_run(output, want):
     got = {phase: daemons_of(text) for phase, text in daemons.items()}
     assert got == want, output
     assert "TIMEOUT-WAITING" not in output, output
+    assert output.count("DAEMON-EXIT=0") == 2, output      # both daemons
     assert_clean_exit(output)
 
 
@@ -221,6 +309,19 @@ def test_vigild_sync_daemon_follows_instance(vigild_run):
     # the worker's log names the instance it follows.
     assert "not supported yet" not in log, log
     assert "following VI_1" in log, log
+
+
+def test_last_virtual_server_and_form_switch_as_keepalived(keepalived_run, vigild_run):
+    """The lv-* phases: the same daemons and the same number of services
+    for both daemons at every step (check_run compares the daemons with
+    WANT too, which keepalived 2.2.7 showed)."""
+    for run in (keepalived_run, vigild_run):
+        services = sections(run, "SERVICES")
+        assert {p: services.get(p, "").strip() for p, _, _, _ in LASTVS_STEPS} == {
+            p: str(LASTVS_SIZE if group else 0) for p, _, group, _ in LASTVS_STEPS}, run
+    k, v = sections(keepalived_run, "DAEMONS"), sections(vigild_run, "DAEMONS")
+    for phase, _, _, _ in LASTVS_STEPS:
+        assert daemons_of(v[phase]) == daemons_of(k[phase]), (phase, k[phase], v[phase])
 
 
 def test_vigild_I_leaves_the_table_at_stop(vigild_run):
