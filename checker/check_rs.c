@@ -217,14 +217,29 @@ bool check_rs_wants_mail(const struct check_rs *rs)
 	return want && !g->no_checker_emails;
 }
 
-static void rs_mail(const struct check_rs *rs, const char *name, bool up)
+/* The checker a mail names: the first one down for a server gone down;
+ * for one back up (every checker passes) the first one. */
+static const char *rs_mail_check(const struct check_rs *rs, bool up)
 {
-	char vs_name[160];
+	for (size_t i = 0; i < rs->checkers.count; i++) {
+		const struct check_checker *c = rs->checkers.items[i];
+
+		if (up || !c->sched.up)
+			return check_type_names[c->cfg->type];
+	}
+	return NULL;
+}
+
+static void rs_mail(const struct check_rs *rs, bool up)
+{
+	char name[INET6_ADDRSTRLEN + 40], vs_name[INET6_ADDRSTRLEN + 40];
 
 	if (!check_rs_wants_mail(rs))
 		return;
-	check_vs_name(rs->vs, vs_name, sizeof(vs_name));
-	smtp_alert_real_server(name, vs_name, up);
+	check_mail_addr_name(&rs->cfg->addr, check_vs_mail_proto(rs->vs),
+			     rs->cfg->has_port ? rs->cfg->port : 0, name, sizeof(name));
+	check_vs_mail_name(rs->vs, vs_name, sizeof(vs_name));
+	smtp_alert_real_server(name, vs_name, up, rs_mail_check(rs, up));
 }
 
 /* Which dynamic checker moved the weight: the first one asking for a
@@ -285,7 +300,7 @@ bool check_rs_update(struct check_rs *rs, bool quiet)
 		snprintf(what, sizeof(what), "%s %s", up ? "notify_up" : "notify_down", name);
 		check_runtime_run_script(rs->vs->rt, up ? rs->cfg->notify_up : rs->cfg->notify_down,
 					 what);
-		rs_mail(rs, name, up);
+		rs_mail(rs, up);
 		check_snmp_view_rs_changed(rs);
 		check_event_real_server(rs);
 	}

@@ -150,6 +150,13 @@ void check_vs_destroy(struct check_vs *vs);
 void check_vs_update(struct check_vs *vs);
 /* "10.0.0.10:80", "fwmark 5", "group NAME" */
 void check_vs_name(const struct check_vs *vs, char *buf, size_t len);
+/* Names in the checker's mails, as keepalived 2.2.7 writes them:
+ * "[ADDR]:PROTO:PORT" (PROTO from check_vs_mail_proto), "FWM MARK",
+ * "[GROUP]:0". */
+const char *check_vs_mail_proto(const struct check_vs *vs);
+void check_mail_addr_name(const struct vigil_addr *addr, const char *proto, uint16_t port,
+			  char *buf, size_t len);
+void check_vs_mail_name(const struct check_vs *vs, char *buf, size_t len);
 /* Whether a quorum change / a real server's up or down is mailed
  * (smtp_alert precedence); the SNMP tables show the same answer. */
 bool check_vs_wants_mail(const struct check_vs *vs);

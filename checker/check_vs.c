@@ -50,6 +50,46 @@ uint64_t check_vs_live_weight(const struct check_vs *vs)
 	return sum;
 }
 
+/* ---- mail ---- */
+
+/* The protocol as keepalived writes it in a server's mail name: a
+ * firewall-mark service has none. */
+const char *check_vs_mail_proto(const struct check_vs *vs)
+{
+	static const char *const lower[CHECK_PROTO_COUNT] = { "tcp", "udp", "sctp" };
+
+	if (vs->cfg->kind == CHECK_VS_FWMARK || (unsigned)vs->cfg->protocol >= CHECK_PROTO_COUNT)
+		return "none";
+	return lower[vs->cfg->protocol];
+}
+
+/* A server named as keepalived 2.2.7 names it in its mail subjects:
+ * "[ADDR]:PROTO:PORT", brackets for either family. */
+void check_mail_addr_name(const struct vigil_addr *addr, const char *proto, uint16_t port,
+			  char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 8];
+
+	vigil_addr_to_string(addr, a, sizeof(a));
+	snprintf(buf, len, "[%s]:%s:%u", a, proto, port);
+}
+
+/* The virtual server in a mail subject: "FWM 7", "[GROUP]:0" (no
+ * protocol, port 0: keepalived's group has neither), or as a real
+ * server's. */
+void check_vs_mail_name(const struct check_vs *vs, char *buf, size_t len)
+{
+	const struct check_vs_config *c = vs->cfg;
+
+	if (c->kind == CHECK_VS_FWMARK)
+		snprintf(buf, len, "FWM %u", c->fwmark);
+	else if (c->kind == CHECK_VS_GROUP)
+		snprintf(buf, len, "[%s]:0", c->group);
+	else
+		check_mail_addr_name(&c->addr, check_vs_mail_proto(vs), c->has_port ? c->port : 0,
+				     buf, len);
+}
+
 /* smtp_alert: the virtual server's own setting, else global
  * smtp_alert_checker, else smtp_alert (off by default, as keepalived). */
 bool check_vs_wants_mail(const struct check_vs *vs)
@@ -59,10 +99,15 @@ bool check_vs_wants_mail(const struct check_vs *vs)
 		: global_smtp_alert_default(vs->rt->cfg->global, GLOBAL_SMTP_CHECKER, false);
 }
 
-static void quorum_mail(const struct check_vs *vs, const char *name)
+static void quorum_mail(const struct check_vs *vs)
 {
-	if (check_vs_wants_mail(vs))
-		smtp_alert_quorum(name, vs->quorum_ok);
+	char name[INET6_ADDRSTRLEN + 40];
+
+	if (!check_vs_wants_mail(vs))
+		return;
+	check_vs_mail_name(vs, name, sizeof(name));
+	smtp_alert_quorum(name, vs->quorum_ok, vs->cfg->quorum, vs->cfg->hysteresis,
+			  check_vs_live_weight(vs));
 }
 
 static void quorum_changed(struct check_vs *vs)
@@ -79,7 +124,7 @@ static void quorum_changed(struct check_vs *vs)
 	snprintf(what, sizeof(what), "%s %s", vs->quorum_ok ? "quorum_up" : "quorum_down", name);
 	check_runtime_run_script(vs->rt, vs->quorum_ok ? vs->cfg->quorum_up : vs->cfg->quorum_down,
 				 what);
-	quorum_mail(vs, name);
+	quorum_mail(vs);
 	check_snmp_view_quorum_changed(vs);
 	check_event_quorum(vs);
 }

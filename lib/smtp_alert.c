@@ -315,13 +315,14 @@ bool smtp_alert_vrrp(const char *kind, const char *name, const char *state)
 	return ok;
 }
 
-bool smtp_alert_real_server(const char *rs_name, const char *vs_name, bool up)
+bool smtp_alert_real_server(const char *rs_name, const char *vs_name, bool up,
+			    const char *check)
 {
 	char *subject = xasprintf("Realserver %s of virtual server %s - %s", rs_name, vs_name,
 				  up ? "UP" : "DOWN");
-	char *body = xasprintf(up ? "Real server %s of virtual server %s passes its checks again.\n"
-			       : "Real server %s of virtual server %s failed its checks.\n",
-			       rs_name, vs_name);
+	char *body = xasprintf("Real server %s of virtual server %s is %s%s%s%s.\n", rs_name,
+			       vs_name, up ? "up" : "down", check ? ": " : "", check ? check : "",
+			       !check ? "" : up ? " succeeded" : " failed");
 	bool ok = smtp_alert_send(subject, body);
 
 	free(subject);
@@ -329,12 +330,14 @@ bool smtp_alert_real_server(const char *rs_name, const char *vs_name, bool up)
 	return ok;
 }
 
-bool smtp_alert_quorum(const char *vs_name, bool ok_now)
+bool smtp_alert_quorum(const char *vs_name, bool ok_now, uint32_t quorum, uint32_t hysteresis,
+		       uint64_t live_weight)
 {
-	char *subject = xasprintf("Virtualserver %s - %s", vs_name,
-				  ok_now ? "QUORUM SATISFIED" : "QUORUM NOT SATISFIED");
-	char *body = xasprintf(ok_now ? "Virtual server %s has enough live real servers again.\n"
-			       : "Virtual server %s has too few live real servers.\n", vs_name);
+	char *subject = xasprintf("Virtualserver %s - %s", vs_name, ok_now ? "UP" : "DOWN");
+	char *body = xasprintf("Virtual server %s %s its quorum: live weight %llu, "
+			       "quorum %u, hysteresis %u.\n", vs_name,
+			       ok_now ? "gained" : "lost", (unsigned long long)live_weight, quorum,
+			       hysteresis);
 	bool ok = smtp_alert_send(subject, body);
 
 	free(subject);

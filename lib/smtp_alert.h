@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include <uv.h>
 
@@ -43,11 +44,20 @@ bool smtp_alert_send(const char *subject, const char *body);
  * ("MASTER", "BACKUP", "FAULT"); FAULT is not mailed with no_email_faults. */
 bool smtp_alert_vrrp(const char *kind, const char *name, const char *state);
 
-/* A real server of a virtual server went up or down. */
-bool smtp_alert_real_server(const char *rs_name, const char *vs_name, bool up);
+/* The checker mails keep keepalived 2.2.7's subjects, which operators
+ * filter on: "Realserver RS of virtual server VS - UP|DOWN" and
+ * "Virtualserver VS - UP|DOWN" (the caller names the servers the way
+ * keepalived does, e.g. "[10.0.0.2]:tcp:80", "FWM 7"). */
 
-/* A virtual server's quorum was gained or lost. */
-bool smtp_alert_quorum(const char *vs_name, bool ok);
+/* A real server of a virtual server went up or down; CHECK names the
+ * checker that decided it ("TCP_CHECK"), NULL when none did. */
+bool smtp_alert_real_server(const char *rs_name, const char *vs_name, bool up,
+			    const char *check);
+
+/* A virtual server's quorum was gained or lost, with the figures that
+ * decided it: its live weight against quorum and hysteresis. */
+bool smtp_alert_quorum(const char *vs_name, bool ok, uint32_t quorum, uint32_t hysteresis,
+		       uint64_t live_weight);
 
 struct smtp_alert_counters smtp_alert_counters(void);
 

@@ -147,12 +147,15 @@ def test_real_server_down_and_quorum_loss_are_mailed(host, vigild, tmp_path):
         time.sleep(1.5)            # a check or two while it is up: no mail
         assert sink.mails() == []
         backend.stop()
-        rs = "%s:%d" % (rs_addr, rs_port)
-        m = sink.wait_subject("[%s] Realserver %s of virtual server 10.0.0.100:80 - DOWN"
+        # keepalived 2.2.7's subjects and names (compared in tests/vm/test_check_ipvs.py)
+        rs = "[%s]:tcp:%d" % (rs_addr, rs_port)
+        m = sink.wait_subject("[%s] Realserver %s of virtual server [10.0.0.100]:tcp:80 - DOWN"
                               % (ROUTER, rs))
         assert m["to"] == ["<%s>" % t for t in TO]
         assert rs in m["msg"].get_payload()
-        sink.wait_subject("[%s] Virtualserver 10.0.0.100:80 - QUORUM NOT SATISFIED" % ROUTER)
+        assert "TCP_CHECK failed" in m["msg"].get_payload()
+        m = sink.wait_subject("[%s] Virtualserver [10.0.0.100]:tcp:80 - DOWN" % ROUTER)
+        assert "lost its quorum: live weight 0, quorum 1" in m["msg"].get_payload()
     finally:
         backend.stop()
         sink.stop()

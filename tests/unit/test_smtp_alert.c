@@ -92,7 +92,7 @@ static void test_queue_bounded_and_failures_counted(void **state)
 	smtp_alert_configure(&loop, g);
 	for (int i = 0; i < SMTP_ALERT_QUEUE_MAX + 1; i++)
 		assert_true(smtp_alert_vrrp("Instance", "VI_1", "MASTER"));
-	assert_false(smtp_alert_quorum("10.0.0.1:80", false));
+	assert_false(smtp_alert_quorum("[10.0.0.1]:tcp:80", false, 1, 0, 0));
 	uv_run(&loop, UV_RUN_DEFAULT);   /* ends once no transfer is left */
 	c = smtp_alert_counters();
 	assert_int_equal(c.queued - c0.queued, SMTP_ALERT_QUEUE_MAX + 1);
@@ -195,8 +195,9 @@ static void test_stalled_session_times_out(void **state)
 	(void)state;
 	uv_loop_init(&loop);
 	smtp_alert_configure(&loop, g);
-	assert_true(smtp_alert_real_server("10.0.0.2:80", "10.0.0.1:80", false));
-	assert_true(smtp_alert_quorum("10.0.0.1:80", false));
+	assert_true(smtp_alert_real_server("[10.0.0.2]:tcp:80", "[10.0.0.1]:tcp:80", false,
+					   "TCP_CHECK"));
+	assert_true(smtp_alert_quorum("[10.0.0.1]:tcp:80", false, 1, 0, 0));
 	t0 = uv_hrtime();
 	uv_run(&loop, UV_RUN_DEFAULT);
 	assert_in_range((uv_hrtime() - t0) / 1000000, 1800, 4000);
