@@ -326,10 +326,5 @@ const struct check_fwd *check_rs_fwd(const struct check_vs_config *vs,
 /* Lookups. */
 struct check_vsg_config *check_config_find_group(const struct check_config *cc, const char *name);
 
-/* Gives back the unused slots of a ptr_array that is complete (it grows
- * by doubling from 8): most real servers have one checker, and the
- * arrays of config and runtime objects live as long as the process.  A
- * later push grows it again as usual. */
-void check_ptr_array_fit(struct ptr_array *a);
 
 #endif

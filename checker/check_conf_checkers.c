@@ -91,9 +91,9 @@ void check_checker_close(struct conf_parser *p, void *obj, struct conf_where ope
 	(void)p;
 	(void)opened;
 	if (c->type == CHECK_TYPE_HTTP_GET || c->type == CHECK_TYPE_SSL_GET)
-		check_ptr_array_fit(&c->http.urls);
+		ptr_array_fit(&c->http.urls);
 	if (c->type == CHECK_TYPE_SMTP)
-		check_ptr_array_fit(&c->smtp.hosts);
+		ptr_array_fit(&c->smtp.hosts);
 }
 
 /* ---- connection options (all checkers but MISC and FILE) ---- */

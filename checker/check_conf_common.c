@@ -24,18 +24,6 @@ void check_set_string(char **slot, const char *value)
 	*slot = xstrdup(value);
 }
 
-void check_ptr_array_fit(struct ptr_array *a)
-{
-	if (a->count == a->capacity)
-		return;
-	if (a->count == 0) {
-		ptr_array_free(a, NULL);
-		return;
-	}
-	a->items = xreallocarray(a->items, a->count, sizeof(*a->items));
-	a->capacity = a->count;
-}
-
 void check_defaults_clear(struct check_defaults *d)
 {
 	free(d->virtualhost);

@@ -349,7 +349,7 @@ static void rs_close(struct conf_parser *p, void *obj, struct conf_where opened)
 
 	(void)p;
 	(void)opened;
-	check_ptr_array_fit(&rs->checkers);
+	ptr_array_fit(&rs->checkers);
 }
 
 static const struct conf_block rs_block = {

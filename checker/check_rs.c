@@ -115,7 +115,7 @@ struct check_rs *check_rs_new(struct check_vs *vs, const struct check_rs_config 
 	checkers = sorry ? NULL : check_checker_conf_json(rs);
 	for (size_t i = 0; !sorry && i < cfg->checkers.count; i++)
 		ptr_array_push(&rs->checkers, check_checker_new(rs, checkers, i));
-	check_ptr_array_fit(&rs->checkers);
+	ptr_array_fit(&rs->checkers);
 	check_rs_update(rs, true);
 	return rs;
 }
@@ -164,7 +164,7 @@ void check_rs_reconfigure(struct check_rs *rs, const struct check_rs_config *cfg
 		}
 		ptr_array_push(&rs->checkers, c);
 	}
-	check_ptr_array_fit(&rs->checkers);
+	ptr_array_fit(&rs->checkers);
 	for (size_t i = 0; i < old.count; i++)
 		if (old.items[i])
 			check_checker_destroy(old.items[i]);

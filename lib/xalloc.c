@@ -99,3 +99,15 @@ void ptr_array_free(struct ptr_array *a, void (*free_item)(void *))
 	a->items = NULL;
 	a->count = a->capacity = 0;
 }
+
+void ptr_array_fit(struct ptr_array *a)
+{
+	if (a->count == a->capacity)
+		return;
+	if (a->count == 0) {
+		ptr_array_free(a, NULL);
+		return;
+	}
+	a->items = xreallocarray(a->items, a->count, sizeof(*a->items));
+	a->capacity = a->count;
+}
