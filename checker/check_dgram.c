@@ -1,13 +1,13 @@
 /* Datagram-socket probe life cycle (see check_dgram.h). */
 #include "config.h"
 #include "checker/check_dgram.h"
+#include "checker/check_sock.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 static void check_dgram_closed(uv_handle_t *handle)
@@ -120,12 +120,7 @@ void check_dgram_cancel(struct check_attempt *attempt)
 
 int check_dgram_socket_error(const struct check_dgram *d)
 {
-	int err = 0;
-	socklen_t len = sizeof(err);
-
-	if (getsockopt(d->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		return errno;
-	return err;
+	return check_fd_socket_error(d->fd);
 }
 
 void check_dgram_random(void *buf, size_t len)

@@ -75,14 +75,19 @@ int check_sock_watch(struct check_sock *sock, int events)
 	return uv_poll_start(&sock->poll, events, sock_poll_cb);
 }
 
-int check_sock_error(const struct check_sock *sock)
+int check_fd_socket_error(int fd)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	if (getsockopt(sock->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		return -errno;
-	return -err;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return errno;
+	return err;
+}
+
+int check_sock_error(const struct check_sock *sock)
+{
+	return -check_fd_socket_error(sock->fd);
 }
 
 static void sock_closed(uv_handle_t *handle)

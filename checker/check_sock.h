@@ -34,6 +34,9 @@ int check_sock_watch(struct check_sock *sock, int events);
 
 /* The pending socket error (SO_ERROR) as a negative errno, or 0. */
 int check_sock_error(const struct check_sock *sock);
+/* The same for any socket `fd`, as a positive errno (0: none), for probes
+ * whose sockets libuv or another library drives. */
+int check_fd_socket_error(int fd);
 
 /* Closes the socket; no callback is made after this. */
 void check_sock_close(struct check_sock *sock);

@@ -4,11 +4,11 @@
  * is closed as soon as it is established. */
 #include "config.h"
 #include "checker/check_probe.h"
+#include "checker/check_sock.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -75,15 +75,11 @@ static void check_tcp_on_connect(uv_connect_t *req, int status)
 static int check_tcp_connect_state(const struct check_tcp *t)
 {
 	struct pollfd p = { .events = POLLOUT };
-	int err = 0;
-	socklen_t len = sizeof(err);
 
 	if (!t->tcp_open || uv_fileno((const uv_handle_t *)&t->tcp, &p.fd) < 0
 	    || poll(&p, 1, 0) != 1 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
 		return -1;
-	if (getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		return errno;
-	return err;
+	return check_fd_socket_error(p.fd);
 }
 
 /* connect_timeout.  libuv runs due timers before it looks at sockets, so a
