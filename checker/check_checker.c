@@ -7,6 +7,7 @@
 #include "daemon/global_conf.h"
 #include "log.h"
 #include "script_check.h"
+#include "strutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,16 +277,6 @@ json_object *check_checker_conf_json(const struct check_rs *rs)
 	return cs;
 }
 
-/* FNV-1a, 64 bits, from `basis`. */
-static uint64_t fnv1a64(const char *s, uint64_t basis)
-{
-	uint64_t h = basis;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
 /* A checker's signature is kept for its whole life, once per checker, so
  * it is a digest of its configuration's JSON (two 64-bit FNV-1a hashes
  * from different bases, 16 bytes) rather than the JSON itself (250-500
@@ -293,8 +284,8 @@ static uint64_t fnv1a64(const char *s, uint64_t basis)
  * configuration, and OpenSSL stays out of a worker with no HTTPS. */
 static struct check_checker_sig signature_digest(const char *json)
 {
-	return (struct check_checker_sig){ .h = { fnv1a64(json, 0xcbf29ce484222325ULL),
-						  fnv1a64(json, 0x84222325cbf29ce4ULL) } };
+	return (struct check_checker_sig){ .h = { str_fnv1a64(json, STR_FNV1A64_BASIS),
+						  str_fnv1a64(json, 0x84222325cbf29ce4ULL) } };
 }
 
 struct check_checker_sig check_checker_signature(const struct check_rs *rs, json_object *checkers,

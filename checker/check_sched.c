@@ -1,126 +1,13 @@
 /* Pure checker, real server and virtual server decisions; see check_sched.h. */
 #include "config.h"
 #include "checker/check_sched.h"
+#include "checker/check_text.h"
 #include "xalloc.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- result texts, shared ----
- *
- * Thousands of checkers mostly say the same thing ("TCP connection
- * established"): each distinct text is kept once, counted, in an open
- * addressing table (linear probing), and freed with its last user.  The
- * table itself goes when it is empty. */
-
-struct sched_text {
-	unsigned refs;
-	uint32_t hash;
-	char s[];
-};
-
-static struct {
-	struct sched_text **slots;
-	size_t capacity, used;          /* capacity: 0 or a power of two */
-} texts;
-
-static uint32_t text_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-static size_t text_find_slot(const char *s, uint32_t hash)
-{
-	size_t mask = texts.capacity - 1, i = hash & mask;
-
-	while (texts.slots[i] && (texts.slots[i]->hash != hash || strcmp(texts.slots[i]->s, s)))
-		i = (i + 1) & mask;
-	return i;
-}
-
-static void texts_grow(void)
-{
-	struct sched_text **old = texts.slots;
-	size_t old_capacity = texts.capacity;
-
-	texts.capacity = old_capacity ? 2 * old_capacity : 64;
-	texts.slots = xcalloc(texts.capacity, sizeof(*texts.slots));
-	for (size_t i = 0; i < old_capacity; i++)
-		if (old[i])
-			texts.slots[text_find_slot(old[i]->s, old[i]->hash)] = old[i];
-	free(old);
-}
-
-/* A counted reference to the shared copy of `s`. */
-static char *text_get(const char *s)
-{
-	uint32_t hash = text_hash(s);
-	size_t len = strlen(s), i;
-	struct sched_text *t;
-
-	if (2 * (texts.used + 1) > texts.capacity)
-		texts_grow();
-	i = text_find_slot(s, hash);
-	if (!texts.slots[i]) {
-		t = xmalloc(offsetof(struct sched_text, s) + len + 1);
-		t->refs = 0;
-		t->hash = hash;
-		memcpy(t->s, s, len + 1);
-		texts.slots[i] = t;
-		texts.used++;
-	}
-	texts.slots[i]->refs++;
-	return texts.slots[i]->s;
-}
-
-/* Empties slot i, moving back the entries of its probe run that would
- * no longer be found past the hole. */
-static void texts_remove_at(size_t i)
-{
-	size_t mask = texts.capacity - 1, j = i;
-
-	texts.slots[i] = NULL;
-	for (;;) {
-		j = (j + 1) & mask;
-		if (!texts.slots[j])
-			break;
-		size_t home = texts.slots[j]->hash & mask;
-		bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-
-		if (stays)
-			continue;
-		texts.slots[i] = texts.slots[j];
-		texts.slots[j] = NULL;
-		i = j;
-	}
-}
-
-static void text_put(char *s)
-{
-	struct sched_text *t;
-	size_t i;
-
-	if (!s)
-		return;
-	t = (struct sched_text *)(s - offsetof(struct sched_text, s));
-	if (--t->refs)
-		return;
-	i = text_find_slot(t->s, t->hash);
-	if (texts.slots[i] == t)
-		texts_remove_at(i);
-	free(t);
-	if (--texts.used == 0) {
-		free(texts.slots);
-		texts.slots = NULL;
-		texts.capacity = 0;
-	}
-}
 
 void check_sched_params_from(const struct check_defaults *eff, struct check_sched_params *out)
 {
@@ -185,8 +72,8 @@ const char *check_sched_text(const struct check_sched_last *l)
 
 void check_sched_free(struct check_schedule *s)
 {
-	text_put(s->last.text);
-	text_put(s->last_failure.text);
+	check_text_put(s->last.text);
+	check_text_put(s->last_failure.text);
 	s->last.text = s->last_failure.text = NULL;
 	free(s->fail_counts);
 	s->fail_counts = NULL;
@@ -220,8 +107,8 @@ static void text_keep(char **slot, const char *text)
 {
 	if (strcmp(*slot ? *slot : "", text) == 0)
 		return;
-	text_put(*slot);
-	*slot = text[0] ? text_get(text) : NULL;
+	check_text_put(*slot);
+	*slot = text[0] ? check_text_get(text) : NULL;
 }
 
 static void remember(struct check_sched_last *l, const struct check_result *r, uint64_t wall_us)

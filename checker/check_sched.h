@@ -42,7 +42,7 @@ void check_sched_params_from(const struct check_defaults *eff, struct check_sche
 /* The text is a counted reference to one copy per distinct text, shared
  * by every schedule (most checkers say the same thing): a fixed buffer of
  * check_result's size in `last` and `last_failure` was most of a
- * checker's memory.  Use check_sched_text(). */
+ * checker's memory (check_text.h).  Use check_sched_text(). */
 struct check_sched_last {
 	bool valid;                     /* an attempt has ended */
 	enum check_outcome outcome;
