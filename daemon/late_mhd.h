@@ -17,11 +17,7 @@
 	X(MHD_stop_daemon) \
 	X(MHD_suspend_connection)
 
-struct late_mhd_fns {
-	LATE_MHD_SYMBOLS(LATE_LIB_SLOT)
-};
-extern struct late_mhd_fns late_mhd_fns;
-extern struct late_lib late_mhd;
+LATE_LIB_DECLARE(late_mhd, LATE_MHD_SYMBOLS);
 
 #undef MHD_add_response_header
 #define MHD_add_response_header late_mhd_fns.MHD_add_response_header

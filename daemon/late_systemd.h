@@ -10,11 +10,7 @@
 #define LATE_SYSTEMD_SYMBOLS(X) \
 	X(sd_notify)
 
-struct late_systemd_fns {
-	LATE_SYSTEMD_SYMBOLS(LATE_LIB_SLOT)
-};
-extern struct late_systemd_fns late_systemd_fns;
-extern struct late_lib late_systemd;
+LATE_LIB_DECLARE(late_systemd, LATE_SYSTEMD_SYMBOLS);
 
 #undef sd_notify
 #define sd_notify late_systemd_fns.sd_notify

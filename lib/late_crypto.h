@@ -20,11 +20,7 @@
 	X(EVP_md5) \
 	X(HMAC)
 
-struct late_crypto_fns {
-	LATE_CRYPTO_SYMBOLS(LATE_LIB_SLOT)
-};
-extern struct late_crypto_fns late_crypto_fns;
-extern struct late_lib late_crypto;
+LATE_LIB_DECLARE(late_crypto, LATE_CRYPTO_SYMBOLS);
 
 #undef CRYPTO_memcmp
 #define CRYPTO_memcmp late_crypto_fns.CRYPTO_memcmp

@@ -28,11 +28,7 @@
 	X(curl_slist_append) \
 	X(curl_slist_free_all)
 
-struct late_curl_fns {
-	LATE_CURL_SYMBOLS(LATE_LIB_SLOT)
-};
-extern struct late_curl_fns late_curl_fns;
-extern struct late_lib late_curl;
+LATE_LIB_DECLARE(late_curl, LATE_CURL_SYMBOLS);
 
 /* The library's names call through the table (curl's type-checking macros
  * for curl_easy_setopt/getinfo give way to plain calls). */

@@ -11,7 +11,7 @@
  * through a table of function pointers filled by dlsym.
  *
  * A late_*.h header lists the functions (an X-macro), declares the table
- * with LATE_LIB_SLOT, and maps each name to its slot with a #define after
+ * with LATE_LIB_DECLARE, and maps each name to its slot with a #define after
  * the library's own header, so call sites read as plain library calls. The
  * matching .c file is one LATE_LIB_DEFINE line. */
 #ifndef VIGIL_LATE_LIB_H
@@ -44,6 +44,15 @@ const char *late_lib_error(const struct late_lib *lib);
 
 #define LATE_LIB_SLOT(fn) __typeof__(fn) *fn;
 #define LATE_LIB_NAME(fn) #fn,
+
+/* Declares the table `TABLE##_fns` of the functions in LIST and the
+ * loader state `TABLE`, for a late_*.h header (before its #defines). */
+#define LATE_LIB_DECLARE(TABLE, LIST)                                                \
+	struct TABLE##_fns {                                                         \
+		LIST(LATE_LIB_SLOT)                                                  \
+	};                                                                           \
+	extern struct TABLE##_fns TABLE##_fns;                                       \
+	extern struct late_lib TABLE
 
 /* Defines the table `TABLE##_fns` (struct TABLE##_fns) and the loader
  * state `TABLE` for the library NAME with soname SONAME and symbol list

@@ -46,11 +46,7 @@ extern netsnmp_session *main_session;
 	X(snmp_shutdown) \
 	X(snmp_varlist_add_variable)
 
-struct late_snmp_fns {
-	LATE_SNMP_SYMBOLS(LATE_LIB_SLOT)
-};
-extern struct late_snmp_fns late_snmp_fns;
-extern struct late_lib late_snmp;
+LATE_LIB_DECLARE(late_snmp, LATE_SNMP_SYMBOLS);
 
 #undef agent_check_and_process
 #define agent_check_and_process late_snmp_fns.agent_check_and_process

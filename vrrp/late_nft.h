@@ -15,11 +15,7 @@
 	X(nft_ctx_new) \
 	X(nft_run_cmd_from_buffer)
 
-struct late_nft_fns {
-	LATE_NFT_SYMBOLS(LATE_LIB_SLOT)
-};
-extern struct late_nft_fns late_nft_fns;
-extern struct late_lib late_nft;
+LATE_LIB_DECLARE(late_nft, LATE_NFT_SYMBOLS);
 
 #undef nft_ctx_buffer_error
 #define nft_ctx_buffer_error late_nft_fns.nft_ctx_buffer_error
