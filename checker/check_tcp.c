@@ -1,45 +1,72 @@
 /* TCP_CHECK: the real server is up when a TCP connection to it completes
- * within connect_timeout.  The socket is made here (so bind_if, fwmark and
- * the source apply before connect), then handed to libuv; the connection
- * is closed as soon as it is established. */
+ * within connect_timeout.  The probe makes its own non-blocking socket (so
+ * bind_if, fwmark and the source apply before connect), watches it with a
+ * bare uv_poll until it turns writable and reads how the connect ended
+ * from SO_ERROR; the connection is closed as soon as it is established.
+ *
+ * A saturated checker has thousands of these in flight, so the state is
+ * kept small: a uv_poll rather than a uv_tcp and its uv_connect (stream
+ * machinery for data this probe never sends), and the timeout in the
+ * loop's shared timer queue (vrrp_timer.h) rather than a uv_timer of its
+ * own. */
 #include "config.h"
 #include "checker/check_probe.h"
 #include "checker/check_sock.h"
+#include "vrrp/vrrp_timer.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-struct check_tcp {
-	struct check_attempt *attempt;   /* NULL once finished or cancelled */
-	uv_tcp_t tcp;
-	uv_timer_t timer;
-	uv_connect_t connect;
-	bool tcp_open;                   /* tcp was initialised */
-	int open_handles;
-	/* a failure found while starting, reported from the timer */
-	enum check_outcome early_outcome;
-	int early_error;
-	const char *early_what;
+/* The step of starting a connection that failed, as the result text names it. */
+enum check_tcp_step { CHECK_TCP_SOCKET, CHECK_TCP_SETUP, CHECK_TCP_CONNECT };
+static const char *const check_tcp_step_names[] = {
+	[CHECK_TCP_SOCKET] = "socket",
+	[CHECK_TCP_SETUP] = "socket setup",
+	[CHECK_TCP_CONNECT] = "connect",
 };
 
-static void check_tcp_closed(uv_handle_t *handle)
-{
-	struct check_tcp *t = handle->data;
+struct check_tcp {
+	uv_poll_t poll;                  /* the socket, once it has one */
+	struct vrrp_precise_timer timer; /* connect_timeout, or the early failure */
+	struct check_attempt *attempt;   /* NULL once finished or cancelled */
+	int fd;                          /* -1 until poll watches a socket */
+	/* a failure found while starting (a positive errno), reported from the timer */
+	int early_error;
+	uint8_t early_step;              /* enum check_tcp_step */
+	uint8_t open_handles;            /* the timer, and poll once it has a socket */
+};
 
+static void check_tcp_closed(struct check_tcp *t)
+{
 	if (--t->open_handles == 0)
 		free(t);
 }
 
-/* Closes the handles; the state frees itself once libuv is done. */
+static void check_tcp_poll_closed(uv_handle_t *handle)
+{
+	check_tcp_closed(handle->data);
+}
+
+static void check_tcp_timer_closed(struct vrrp_precise_timer *timer)
+{
+	check_tcp_closed(timer->data);
+}
+
+/* Closes the timer and the socket: no callback runs after this, and the
+ * state frees itself once libuv and the timer queue are done with it. */
 static void check_tcp_release(struct check_tcp *t)
 {
 	t->attempt = NULL;
-	uv_close((uv_handle_t *)&t->timer, check_tcp_closed);
-	if (t->tcp_open)
-		uv_close((uv_handle_t *)&t->tcp, check_tcp_closed);
+	vrrp_timer_close(&t->timer, check_tcp_timer_closed);
+	if (t->fd >= 0) {
+		/* libuv allows closing the fd right after uv_close() on its poll handle */
+		uv_close((uv_handle_t *)&t->poll, check_tcp_poll_closed);
+		close(t->fd);
+	}
 }
 
 static void check_tcp_end(struct check_tcp *t, enum check_outcome outcome, int err,
@@ -58,109 +85,137 @@ static void check_tcp_end(struct check_tcp *t, enum check_outcome outcome, int e
 		check_attempt_finish(a, outcome, err, -1, "TCP %s: %s", what, strerror(err));
 }
 
-static void check_tcp_on_connect(uv_connect_t *req, int status)
+/* The connect ended: `err` is the socket's error, 0 when it connected. */
+static void check_tcp_end_connect(struct check_tcp *t, int err)
 {
-	struct check_tcp *t = req->data;
-
-	if (!t->attempt)
-		return;   /* timed out or cancelled: the close cancelled the request */
-	if (status == 0)
+	if (err == 0)
 		check_tcp_end(t, CHECK_OK, 0, NULL);
 	else
-		check_tcp_end(t, check_outcome_from_errno(status), -status, "connect");
+		check_tcp_end(t, check_outcome_from_errno(err), err, "connect");
+}
+
+/* Writable: the connect ended one way or the other.  libuv reports a
+ * socket error (a refused connect) as UV_EBADF; SO_ERROR says which. */
+static void check_tcp_on_writable(uv_poll_t *poll, int status, int events)
+{
+	struct check_tcp *t = poll->data;
+	int err = check_fd_socket_error(t->fd);
+
+	(void)events;
+	if (err == 0 && status < 0)
+		err = -status;
+	check_tcp_end_connect(t, err);
 }
 
 /* How the connect ended, asked of the socket itself: 0 connected, a
  * positive errno refused or failed, -1 still in progress. */
 static int check_tcp_connect_state(const struct check_tcp *t)
 {
-	struct pollfd p = { .events = POLLOUT };
+	struct pollfd p = { .fd = t->fd, .events = POLLOUT };
 
-	if (!t->tcp_open || uv_fileno((const uv_handle_t *)&t->tcp, &p.fd) < 0
-	    || poll(&p, 1, 0) != 1 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
+	if (t->fd < 0 || poll(&p, 1, 0) != 1 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
 		return -1;
 	return check_fd_socket_error(p.fd);
 }
 
-/* connect_timeout.  libuv runs due timers before it looks at sockets, so a
- * loop that fell behind (thousands of checks on a saturated CPU) would see
- * this timeout before a connection that completed in time; the server is
- * not down for the checker's own lateness, so the socket decides. */
-static void check_tcp_on_timer(uv_timer_t *timer)
+/* connect_timeout.  A loop that fell behind (thousands of checks on a
+ * saturated CPU) may run this timeout before it looks at a socket whose
+ * connection completed in time; the server is not down for the checker's
+ * own lateness, so the socket decides. */
+static void check_tcp_on_timer(struct vrrp_precise_timer *timer)
 {
 	struct check_tcp *t = timer->data;
 	int state;
 
 	if (t->early_error) {
-		check_tcp_end(t, t->early_outcome, t->early_error, t->early_what);
+		check_tcp_end(t, check_outcome_from_errno(t->early_error), t->early_error,
+			      check_tcp_step_names[t->early_step]);
 		return;
 	}
 	state = check_tcp_connect_state(t);
-	if (state == 0)
-		check_tcp_end(t, CHECK_OK, 0, NULL);
-	else if (state > 0)
-		check_tcp_end(t, check_outcome_from_errno(state), state, "connect");
+	if (state >= 0)
+		check_tcp_end_connect(t, state);
 	else
 		check_tcp_end(t, CHECK_FAIL_TIMEOUT, 0, NULL);
 }
 
-/* Socket, options, bind and connect; returns a positive errno and sets
- * *what on failure. */
-static int check_tcp_connect(struct check_tcp *t, const char **what)
+/* A connect that has not failed (yet): in progress, or already done. */
+static int check_tcp_connect_fd(const struct check_attempt *a, int fd)
+{
+	if (connect(fd, (const struct sockaddr *)&a->target, a->target_len) == 0)
+		return 0;
+	return errno == EINPROGRESS || errno == EINTR ? 0 : errno;
+}
+
+/* Socket, options, the poll handle and connect; returns a positive errno
+ * and sets *step on failure. */
+static int check_tcp_connect(struct check_tcp *t, enum check_tcp_step *step)
 {
 	struct check_attempt *a = t->attempt;
 	int fd, err;
 
-	*what = "socket";
+	*step = CHECK_TCP_SOCKET;
 	fd = socket(a->target.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
-	*what = "socket setup";
+	*step = CHECK_TCP_SETUP;
 	err = check_attempt_prepare_socket(a, fd);
+	if (err == 0)
+		err = uv_poll_init_socket(a->loop, &t->poll, fd);
 	if (err < 0) {
 		close(fd);
 		return -err;
 	}
-	uv_tcp_init(a->loop, &t->tcp);
-	t->tcp.data = t;
-	t->tcp_open = true;
+	t->poll.data = t;
+	t->fd = fd;
 	t->open_handles++;
-	err = uv_tcp_open(&t->tcp, fd);
-	if (err < 0) {
-		close(fd);
-		return -err;
-	}
-	*what = "connect";
-	err = uv_tcp_connect(&t->connect, &t->tcp, (const struct sockaddr *)&a->target,
-			     check_tcp_on_connect);
-	return err < 0 ? -err : 0;
+	*step = CHECK_TCP_CONNECT;
+	return check_tcp_connect_fd(a, fd);
+}
+
+/* Arms the timeout, then watches the socket.  On a loop with no timer
+ * queue yet (a unit test's), the queue's descriptor then joins the poll
+ * before the socket: a late loop that finds both ready runs the timeout
+ * first, which is how the tests reach check_tcp_on_timer's socket check. */
+static int check_tcp_watch(struct check_tcp *t)
+{
+	int err = vrrp_timer_start(&t->timer, t->attempt->timeout_us);
+
+	return err ? err : uv_poll_start(&t->poll, UV_WRITABLE, check_tcp_on_writable);
 }
 
 static int check_tcp_start(struct check_attempt *a)
 {
 	struct check_tcp *t = calloc(1, sizeof(*t));
-	const char *what;
+	enum check_tcp_step step;
 	int err;
 
 	if (!t)
 		return -ENOMEM;
-	t->attempt = a;
-	a->probe = t;
-	uv_timer_init(a->loop, &t->timer);
+	err = vrrp_timer_init(a->loop, &t->timer, check_tcp_on_timer);
+	if (err) {
+		free(t);
+		return err;
+	}
 	t->timer.data = t;
-	t->connect.data = t;
+	t->attempt = a;
+	t->fd = -1;
 	t->open_handles = 1;
-	err = check_tcp_connect(t, &what);
+	a->probe = t;
+	err = check_tcp_connect(t, &step);
 	if (err) {
 		/* the contract wants the result from the loop, never from here */
 		t->early_error = err;
-		t->early_outcome = check_outcome_from_errno(err);
-		t->early_what = what;
-		uv_timer_start(&t->timer, check_tcp_on_timer, 0, 0);
-		return 0;
+		t->early_step = step;
+		err = vrrp_timer_start(&t->timer, 0);
+	} else {
+		err = check_tcp_watch(t);
 	}
-	uv_timer_start(&t->timer, check_tcp_on_timer, (a->timeout_us + 999) / 1000, 0);
-	return 0;
+	if (err) {
+		a->probe = NULL;
+		check_tcp_release(t);
+	}
+	return err;
 }
 
 static void check_tcp_cancel(struct check_attempt *a)

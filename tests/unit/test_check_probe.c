@@ -438,30 +438,65 @@ static int tcp_listener(uint16_t *port)
 	return fd;
 }
 
-/* One TCP_CHECK attempt; `stall_us`: the loop is that late to start
- * (busy elsewhere), as a saturated checker's is. */
-static void tcp_attempt_stalled(uint16_t port, struct probe_run *run, uint64_t timeout_us,
-				unsigned stall_us)
+/* A listener whose accept queue is full (backlog 0 and one connection
+ * waiting in it): the kernel drops further SYNs, so a connect to it stays
+ * in progress, as to a server that does not answer.  *queued: that
+ * connection. */
+static int tcp_listener_full(uint16_t *port, int *queued)
 {
-	struct check_checker_config c = { .type = CHECK_TYPE_TCP };
-	struct check_attempt a = { .cfg = &c, .timeout_us = timeout_us, .done = probe_done,
-				   .data = run };
-	struct sockaddr_in *t = (struct sockaddr_in *)&a.target;
-	uv_loop_t loop;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = tcp_listener(port);
 
-	uv_loop_init(&loop);
-	a.loop = &loop;
+	assert_int_equal(listen(fd, 0), 0);
+	sin.sin_port = htons(*port);
+	*queued = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*queued >= 0);
+	assert_int_equal(connect(*queued, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	return fd;
+}
+
+/* A TCP_CHECK attempt at 127.0.0.1:port reporting to `run`. */
+static void tcp_attempt_init(struct check_attempt *a, struct check_checker_config *c,
+			     uint16_t port, uint64_t timeout_us, struct probe_run *run)
+{
+	struct sockaddr_in *t = (struct sockaddr_in *)&a->target;
+
+	*c = (struct check_checker_config){ .type = CHECK_TYPE_TCP };
+	*a = (struct check_attempt){ .cfg = c, .timeout_us = timeout_us, .done = probe_done,
+				     .data = run };
 	t->sin_family = AF_INET;
 	t->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	t->sin_port = htons(port);
-	a.target_len = sizeof(*t);
+	a->target_len = sizeof(*t);
+}
+
+/* Runs `a` on a loop of its own until everything is closed; `stall_us`:
+ * the loop is that late to start (busy elsewhere), as a saturated
+ * checker's is. */
+static void tcp_attempt_run(struct check_attempt *a, unsigned stall_us)
+{
+	struct probe_run *run = a->data;
+	uv_loop_t loop;
+
+	uv_loop_init(&loop);
+	a->loop = &loop;
 	run->in_start = true;
-	assert_int_equal(check_probe_start(&a), 0);
+	assert_int_equal(check_probe_start(a), 0);
 	run->in_start = false;
 	if (stall_us)
 		usleep(stall_us);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static void tcp_attempt_stalled(uint16_t port, struct probe_run *run, uint64_t timeout_us,
+				unsigned stall_us)
+{
+	struct check_checker_config c;
+	struct check_attempt a;
+
+	tcp_attempt_init(&a, &c, port, timeout_us, run);
+	tcp_attempt_run(&a, stall_us);
 }
 
 static void tcp_attempt(uint16_t port, struct probe_run *run)
@@ -480,6 +515,7 @@ static void test_tcp_probe_loopback(void **state)
 	assert_int_equal(up.calls, 1);
 	assert_false(up.called_in_start);
 	assert_int_equal(up.result.outcome, CHECK_OK);
+	assert_string_equal(up.result.text, "TCP connection established");
 	assert_true(up.result.latency_us < 2000000);
 	close(fd);
 	tcp_attempt(port, &down);
@@ -487,11 +523,32 @@ static void test_tcp_probe_loopback(void **state)
 	assert_false(down.called_in_start);
 	assert_int_equal(down.result.outcome, CHECK_FAIL_CONNECT_REFUSED);
 	assert_int_equal(down.result.detail, ECONNREFUSED);
+	assert_string_equal(down.result.text, "TCP connect: Connection refused");
 }
 
-/* The loop comes back after connect_timeout has passed: libuv runs the
- * timeout before it polls the socket, but the connection was made (or
- * refused) in time and that is what counts, not the checker's lateness. */
+/* Nothing answers: connect_timeout, reported in milliseconds. */
+static void test_tcp_probe_timeout(void **state)
+{
+	struct probe_run run = { 0 };
+	uint16_t port;
+	int queued, fd = tcp_listener_full(&port, &queued);
+
+	(void)state;
+	tcp_attempt_stalled(port, &run, 50000, 0);
+	assert_int_equal(run.calls, 1);
+	assert_false(run.called_in_start);
+	assert_int_equal(run.result.outcome, CHECK_FAIL_TIMEOUT);
+	assert_int_equal(run.result.detail, 0);
+	assert_string_equal(run.result.text, "TCP connect timed out after 50 ms");
+	assert_true(run.result.latency_us >= 50000);
+	close(queued);
+	close(fd);
+}
+
+/* The loop comes back after connect_timeout has passed and finds the
+ * timeout and the socket ready together; the timeout runs first (its
+ * queue joined the loop first), but the connection was made (or refused)
+ * in time and that is what counts, not the checker's lateness. */
 static void test_tcp_probe_late_loop_sees_the_socket(void **state)
 {
 	struct probe_run up = { 0 }, down = { 0 };
@@ -509,30 +566,94 @@ static void test_tcp_probe_late_loop_sees_the_socket(void **state)
 	assert_int_equal(down.result.detail, ECONNREFUSED);
 }
 
+/* A failure while starting comes from the loop too, named by its step. */
+static void test_tcp_probe_fails_from_the_loop(void **state)
+{
+	struct probe_run bad_source = { 0 }, unreachable = { 0 };
+	struct check_checker_config c;
+	struct check_attempt a;
+	struct sockaddr_in *src = (struct sockaddr_in *)&a.source;
+	struct sockaddr_in *dst = (struct sockaddr_in *)&a.target;
+
+	(void)state;
+	/* bindto an address this host does not have (TEST-NET-1) */
+	tcp_attempt_init(&a, &c, 9, 2000000, &bad_source);
+	a.has_source = true;
+	src->sin_family = AF_INET;
+	src->sin_addr.s_addr = htonl(0xc0000201);
+	a.source_len = sizeof(*src);
+	tcp_attempt_run(&a, 0);
+	assert_int_equal(bad_source.calls, 1);
+	assert_false(bad_source.called_in_start);
+	assert_int_equal(bad_source.result.outcome, CHECK_FAIL_CONNECT_ERROR);
+	assert_int_equal(bad_source.result.detail, EADDRNOTAVAIL);
+	assert_string_equal(bad_source.result.text,
+			    "TCP socket setup: Cannot assign requested address");
+	/* TCP to the broadcast address fails in connect() itself */
+	tcp_attempt_init(&a, &c, 9, 2000000, &unreachable);
+	dst->sin_addr.s_addr = htonl(INADDR_BROADCAST);
+	tcp_attempt_run(&a, 0);
+	assert_int_equal(unreachable.calls, 1);
+	assert_false(unreachable.called_in_start);
+	assert_int_equal(unreachable.result.outcome, CHECK_FAIL_UNREACHABLE);
+	assert_string_equal(unreachable.result.text, "TCP connect: Network is unreachable");
+}
+
 /* Cancelled before the loop runs: done never comes, handles all close. */
 static void test_tcp_probe_cancel(void **state)
 {
 	struct probe_run run = { 0 };
-	struct check_checker_config c = { .type = CHECK_TYPE_TCP };
-	struct check_attempt a = { .cfg = &c, .timeout_us = 2000000, .done = probe_done,
-				   .data = &run };
-	struct sockaddr_in *t = (struct sockaddr_in *)&a.target;
+	struct check_checker_config c;
+	struct check_attempt a;
 	uv_loop_t loop;
 	uint16_t port;
 	int fd = tcp_listener(&port);
 
 	(void)state;
+	tcp_attempt_init(&a, &c, port, 2000000, &run);
 	uv_loop_init(&loop);
 	a.loop = &loop;
-	t->sin_family = AF_INET;
-	t->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	t->sin_port = htons(port);
-	a.target_len = sizeof(*t);
 	assert_int_equal(check_probe_start(&a), 0);
 	check_probe_cancel(&a);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	assert_int_equal(uv_loop_close(&loop), 0);
 	assert_int_equal(run.calls, 0);
+	close(fd);
+}
+
+static void cancel_from_loop(uv_timer_t *timer)
+{
+	check_probe_cancel(timer->data);
+	uv_close((uv_handle_t *)timer, NULL);
+}
+
+/* Cancelled from the loop while the connect is still in progress: no
+ * result, and the timeout goes with it (the loop ends long before it). */
+static void test_tcp_probe_cancel_while_connecting(void **state)
+{
+	struct probe_run run = { 0 };
+	struct check_checker_config c;
+	struct check_attempt a;
+	uv_loop_t loop;
+	uv_timer_t canceller;
+	uint64_t started_ns;
+	uint16_t port;
+	int queued, fd = tcp_listener_full(&port, &queued);
+
+	(void)state;
+	tcp_attempt_init(&a, &c, port, 2000000, &run);
+	uv_loop_init(&loop);
+	a.loop = &loop;
+	uv_timer_init(&loop, &canceller);
+	canceller.data = &a;
+	uv_timer_start(&canceller, cancel_from_loop, 20, 0);
+	started_ns = uv_hrtime();
+	assert_int_equal(check_probe_start(&a), 0);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	assert_int_equal(run.calls, 0);
+	assert_true(uv_hrtime() - started_ns < 1000000000u);
+	close(queued);
 	close(fd);
 }
 
@@ -646,8 +767,11 @@ int main(void)
 		cmocka_unit_test(test_ping_parse_v6),
 		cmocka_unit_test(test_ping_verdict_names),
 		cmocka_unit_test(test_tcp_probe_loopback),
-		cmocka_unit_test(test_tcp_probe_cancel),
+		cmocka_unit_test(test_tcp_probe_timeout),
 		cmocka_unit_test(test_tcp_probe_late_loop_sees_the_socket),
+		cmocka_unit_test(test_tcp_probe_fails_from_the_loop),
+		cmocka_unit_test(test_tcp_probe_cancel),
+		cmocka_unit_test(test_tcp_probe_cancel_while_connecting),
 		cmocka_unit_test(test_udp_probe_loopback),
 	};
 
