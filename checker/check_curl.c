@@ -187,7 +187,7 @@ static int check_curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 
 bool check_curl_load(void)
 {
-	return late_lib_load(&late_curl, "HTTP_GET, SSL_GET and smtp_alert");
+	return late_lib_load(&late_curl, "SSL_GET and smtp_alert");
 }
 
 static struct check_curl_multi *check_curl_multi_new(uv_loop_t *loop)

@@ -4,15 +4,15 @@
  * (check_curl_hold); it is made on the first transfer and torn down (its
  * timer closed) once the last one has ended and nobody holds it, so a
  * loop with no transfers and no holder keeps no handle of ours.  A holder
- * that runs transfers all the time (the checker runtime with HTTP_GET or
- * SSL_GET checkers) keeps it, and its pool of idle easy handles, instead
+ * that runs transfers all the time (the checker runtime with SSL_GET
+ * checkers) keeps it, and its pool of idle easy handles, instead
  * of paying for a new multi handle (hash tables, a socketpair) whenever
  * the number of transfers in flight touches zero.  curl
  * tells us which sockets to watch (one uv_poll each) and when to wake it
  * (one uv_timer); completions come from curl_multi_info_read().
  *
- * Anything that speaks through curl uses this: HTTP_GET and SSL_GET
- * (check_http.c), and later smtp_alert.  The caller builds the easy handle
+ * SSL_GET (check_ssl.c) is its one user; HTTP_GET speaks HTTP itself
+ * (check_http.c).  The caller builds the easy handle
  * (URL, options, write callback) and owns it; this module only runs it.
  */
 #ifndef VIGIL_CHECK_CURL_H

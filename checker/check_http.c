@@ -1,64 +1,66 @@
-/* HTTP_GET and SSL_GET: every url { ... } of the checker is fetched in
- * turn through libcurl (check_curl.h runs it on the attempt's loop); the
- * attempt passes when each answer passes check_http_verify(), and the
- * first that does not ends it, named in the result text.
+/* HTTP_GET: every url { ... } of the checker is fetched in turn, each on
+ * a fresh connection, and the attempt passes when each answer passes
+ * check_http_verify(); the first that does not ends it, named in the
+ * result text.  connect_timeout bounds the whole attempt.
  *
- * Each url gets a fresh connection (no reuse across urls or attempts: a
- * check proves the server still accepts connections; FRESH_CONNECT and
- * FORBID_REUSE) on an easy handle from check_curl's pool, reset and given
- * every option again, TLS settings included, so nothing of another
- * checker's settings carries over.  No CURLSH: targets are addresses
- * (nothing to resolve), and a shared TLS session cache would let SSL_GET
- * resume sessions instead of proving a full handshake still works.
- * Redirects are never followed (a 301 is a status like any
- * other), and connect_timeout bounds the whole attempt: each url gets
- * what is left of it.  The socket gets bind_if, fwmark and the source
- * address from check_attempt_prepare_socket(), as every probe's does.
+ * vigil speaks the plain HTTP itself (check_http_codec.h), on a socket
+ * of its own (check_sock.h, so bind_if, fwmark and the source apply):
+ * connect, write one request, read the answer as it comes, stop at its
+ * end.  That is a handful of system calls and about 0.5 KiB per check in
+ * flight, where libcurl cost several times keepalived's CPU and 13 KiB
+ * (doc/design.md); SSL_GET stays on libcurl (check_ssl.c).  Redirects
+ * are never followed: a 301 is a status like any other.
  *
- * SSL_GET without `ca` in the SSL block accepts any certificate: the
- * check is that the service answers, not who it is.
- * With `ca`, the chain must verify against that file alone.  The host
- * name in the certificate is checked only when enable_sni sends a
- * virtualhost: real servers are reached by address and their
- * certificates name the service, so checking against the address would
- * fail every ordinary setup; a name sent as SNI is the one the operator
- * says the server must present. */
+ * Overload: libuv runs due timers before it looks at sockets, so a loop
+ * that has fallen behind sees the deadline before an answer that came in
+ * time.  When the deadline fires, the socket is asked first; if it lets
+ * the check move on (connected, writable, answer waiting) and the loop
+ * itself was late, the check gets that lateness once more, since the
+ * server is not down for the checker's own delay.  A server that made no
+ * progress times out as before. */
 #include "config.h"
-#include "checker/check_curl.h"
+#include "checker/check_http_codec.h"
 #include "checker/check_http_verify.h"
 #include "checker/check_probe.h"
+#include "checker/check_sock.h"
+
+#include "xalloc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <stdarg.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
-#define CHECK_HTTP_BUFFER_SIZE 4096L
+#define CHECK_HTTP_USER_AGENT "vigil/" PACKAGE_VERSION
+/* One read's worth, shared by every check: the loop runs one at a time. */
+#define CHECK_HTTP_READ_MAX 16384
+/* A deadline that fires this late means the loop, not the server, was slow. */
+#define CHECK_HTTP_LATE_US 20000
+/* Reads at a deadline, at most: a server that streams without end must
+ * not hold the loop. */
+#define CHECK_HTTP_DRAIN_MAX 16
+
+enum check_http_phase { CHECK_HTTP_CONNECTING, CHECK_HTTP_SENDING, CHECK_HTTP_RECEIVING };
 
 struct check_http {
 	struct check_attempt *attempt;   /* NULL once finished or cancelled */
-	bool ssl;
-	size_t url;                      /* index of the url being fetched */
+	struct check_sock *sock;         /* the current url's connection */
+	uv_timer_t timer;                /* the deadline; also reports early failures */
 	uint64_t deadline_us;
-	struct check_curl_transfer xfer;
-	uv_timer_t defer;                /* reports a failure found outside curl */
-	/* the current url's state */
+	uint32_t url;                    /* index of the url being fetched */
+	uint32_t sent;                   /* request bytes written */
+	enum check_http_phase phase;
+	bool grace_used;
+	struct check_http_parser parser;
 	struct check_http_body body;
 	struct check_http_regex *regex;
-	struct curl_slist *headers, *connect_to;
-	char *location;                  /* the URL given to curl */
-	int socket_error;                /* from the socket callbacks: errno */
-	const char *socket_what;         /* which of them failed */
-	bool body_error;                 /* the body could not be stored */
-	char errbuf[CURL_ERROR_SIZE];
-	/* a result waiting for the defer timer */
-	enum check_outcome pending_outcome;
-	int pending_detail;
-	char pending_text[sizeof(((struct check_result *)0)->text)];
+	/* a failure found outside the socket's callback, for the timer */
+	char *early_text;
+	enum check_outcome early_outcome;
+	int early_detail;
 };
 
 static uint64_t check_http_now_us(void)
@@ -71,33 +73,21 @@ static const struct check_url_config *check_http_url(const struct check_http *h)
 	return h->attempt->cfg->http.urls.items[h->url];
 }
 
-/* The url's path as sent and named in results (the configuration check
- * requires one; "/" keeps a result readable all the same). */
+/* The url's path as sent and named in results. */
 static const char *check_http_path(const struct check_url_config *u)
 {
-	return u->path ? u->path : "/";
+	return u->path && u->path[0] ? u->path : "/";
 }
 
-/* Frees the current url's transfer and everything made for it. */
+/* Ends the current url's connection and forgets its answer. */
 static void check_http_url_reset(struct check_http *h)
 {
-	check_curl_stop(&h->xfer);
-	check_curl_easy_put(h->attempt->loop, h->xfer.easy);
-	h->xfer.easy = NULL;
-	if (h->headers)   /* only then is libcurl loaded for sure */
-		curl_slist_free_all(h->headers);
-	if (h->connect_to)
-		curl_slist_free_all(h->connect_to);
-	h->headers = h->connect_to = NULL;
+	check_sock_close(h->sock);
+	h->sock = NULL;
 	check_http_regex_free(h->regex);
 	h->regex = NULL;
 	check_http_body_free(&h->body);
-	free(h->location);
-	h->location = NULL;
-	h->socket_error = 0;
-	h->socket_what = NULL;
-	h->body_error = false;
-	h->errbuf[0] = '\0';
+	h->sent = 0;
 }
 
 static void check_http_closed(uv_handle_t *handle)
@@ -108,396 +98,327 @@ static void check_http_closed(uv_handle_t *handle)
 static void check_http_release(struct check_http *h)
 {
 	check_http_url_reset(h);
+	free(h->early_text);
+	h->early_text = NULL;
 	h->attempt = NULL;
-	uv_close((uv_handle_t *)&h->defer, check_http_closed);
+	uv_close((uv_handle_t *)&h->timer, check_http_closed);
 }
 
+/* The attempt's result; `why` explains the current url's outcome. */
 static void check_http_finish(struct check_http *h, enum check_outcome outcome, int detail,
-			      const char *text)
+			      const char *why)
 {
 	struct check_attempt *a = h->attempt;
+	const char *path = check_http_path(check_http_url(h));
+	size_t n_urls = a->cfg->http.urls.count;
+	char text[112];
 
+	/* `why` may be the early text the release frees */
+	snprintf(text, sizeof(text), "%s", why);
+	why = text;
 	check_http_release(h);
 	a->probe = NULL;
-	check_attempt_finish(a, outcome, detail, -1, "%s", text);
+	if (outcome == CHECK_OK && n_urls > 1)
+		check_attempt_finish(a, outcome, detail, -1, "%zu urls passed, the last %.40s: %.60s",
+				     n_urls, path, why);
+	else
+		check_attempt_finish(a, outcome, detail, -1, "url %.40s: %.110s", path, why);
 }
 
-static void check_http_on_defer(uv_timer_t *timer)
+static void check_http_fail_errno(struct check_http *h, const char *what, int err)
 {
-	struct check_http *h = timer->data;
+	char why[96];
 
-	check_http_finish(h, h->pending_outcome, h->pending_detail, h->pending_text);
+	err = err < 0 ? -err : err;
+	snprintf(why, sizeof(why), "%s: %s", what, strerror(err));
+	check_http_finish(h, check_outcome_from_errno(err), err, why);
 }
 
-/* Keeps a result for the loop to report: the contract wants done called
- * from the loop, never from inside start(). */
-static void check_http_defer(struct check_http *h, enum check_outcome outcome, int detail,
-			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void check_http_defer(struct check_http *h, enum check_outcome outcome, int detail,
-			     const char *fmt, ...)
-{
-	va_list ap;
+static void check_http_on_timer(uv_timer_t *timer);
 
-	h->pending_outcome = outcome;
-	h->pending_detail = detail;
-	va_start(ap, fmt);
-	vsnprintf(h->pending_text, sizeof(h->pending_text), fmt, ap);
-	va_end(ap);
-	uv_timer_start(&h->defer, check_http_on_defer, 0, 0);
+/* Keeps a failure for the timer: the contract wants done called from the
+ * loop, never from inside start(). */
+static void check_http_fail_early(struct check_http *h, enum check_outcome outcome, int detail,
+				  char *why)
+{
+	h->early_outcome = outcome;
+	h->early_detail = detail;
+	h->early_text = why;
+	uv_timer_start(&h->timer, check_http_on_timer, 0, 0);
 }
 
-/* ---- curl callbacks ---- */
+/* ---- the request ---- */
 
-static size_t check_http_on_body(char *data, size_t size, size_t n, void *userp)
+/* Host: the virtualhost, else the target as "10.0.0.2:8080" or
+ * "[fd00::2]:8080" (the port left out when it is 80, as clients do). */
+static void check_http_host(const struct check_http *h, char *buf, size_t len)
 {
-	struct check_http *h = userp;
+	const struct check_attempt *a = h->attempt;
+	const struct check_url_config *u = check_http_url(h);
+	const char *vhost = u->virtualhost ? u->virtualhost : a->virtualhost;
+	char addr[INET6_ADDRSTRLEN] = "";
+	uint16_t port;
 
-	if (check_http_body_add(&h->body, data, size * n) < 0) {
-		h->body_error = true;
-		return 0;   /* curl ends the transfer with CURLE_WRITE_ERROR */
+	if (vhost) {
+		snprintf(buf, len, "%s", vhost);
+		return;
 	}
-	return size * n;
-}
-
-static int check_http_on_socket(void *userp, curl_socket_t fd, curlsocktype purpose)
-{
-	struct check_http *h = userp;
-	int err;
-
-	if (purpose != CURLSOCKTYPE_IPCXN)
-		return CURL_SOCKOPT_OK;
-	err = check_attempt_prepare_socket(h->attempt, fd);
-	if (err < 0) {
-		h->socket_error = -err;
-		h->socket_what = "socket setup";
-		return CURL_SOCKOPT_ERROR;
-	}
-	return CURL_SOCKOPT_OK;
-}
-
-/* curl's own socket() failing leaves it no errno to report ("Couldn't
- * connect to server"), which would blame the server for vigil running
- * out of descriptors; made here, the errno is kept for the result. */
-static curl_socket_t check_http_open_socket(void *userp, curlsocktype purpose,
-					    struct curl_sockaddr *address)
-{
-	struct check_http *h = userp;
-	int fd;
-
-	(void)purpose;
-	fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-	if (fd < 0) {
-		h->socket_error = errno;
-		h->socket_what = "socket";
-		return CURL_SOCKET_BAD;
-	}
-	return fd;
-}
-
-
-/* ---- building the request ---- */
-
-/* The target as a URL host: "10.0.0.2", "[fd00::2]", "[fe80::2%25eth0]". */
-static void check_http_target_host(const struct check_attempt *a, char *buf, size_t len)
-{
-	char addr[INET6_ADDRSTRLEN] = "", ifname[IF_NAMESIZE] = "";
-
 	if (a->target.ss_family == AF_INET6) {
 		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&a->target;
 
 		inet_ntop(AF_INET6, &sin6->sin6_addr, addr, sizeof(addr));
-		if (sin6->sin6_scope_id && if_indextoname(sin6->sin6_scope_id, ifname))
-			snprintf(buf, len, "[%s%%25%s]", addr, ifname);
-		else
-			snprintf(buf, len, "[%s]", addr);
+		port = ntohs(sin6->sin6_port);
+		snprintf(buf, len, port == 80 ? "[%s]" : "[%s]:%u", addr, port);
 		return;
 	}
-	inet_ntop(AF_INET, &((const struct sockaddr_in *)&a->target)->sin_addr, addr,
-		  sizeof(addr));
-	snprintf(buf, len, "%s", addr);
+	inet_ntop(AF_INET, &((const struct sockaddr_in *)&a->target)->sin_addr, addr, sizeof(addr));
+	port = ntohs(((const struct sockaddr_in *)&a->target)->sin_port);
+	snprintf(buf, len, port == 80 ? "%s" : "%s:%u", addr, port);
 }
 
-static uint16_t check_http_target_port(const struct check_attempt *a)
-{
-	if (a->target.ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)&a->target)->sin6_port);
-	return ntohs(((const struct sockaddr_in *)&a->target)->sin_port);
-}
-
-/* The URL, and for SNI the connect-to rule that sends the name's
- * connection to the real server (curl takes the SNI name from the URL). */
-static int check_http_locate(struct check_http *h, const struct check_url_config *u,
-			     const char *sni_name)
-{
-	const struct check_attempt *a = h->attempt;
-	const char *path = check_http_path(u);
-	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 8], *rule;
-	uint16_t port = check_http_target_port(a);
-
-	check_http_target_host(a, host, sizeof(host));
-	h->location = xasprintf("%s://%s:%u%s%s", h->ssl ? "https" : "http",
-				sni_name ? sni_name : host, port, path[0] == '/' ? "" : "/", path);
-	if (!sni_name)
-		return 0;
-	rule = xasprintf("::%s:%u", host, port);
-	h->connect_to = curl_slist_append(NULL, rule);
-	free(rule);
-	return h->connect_to ? 0 : -ENOMEM;
-}
-
-/* Host (the virtualhost), and Connection: close where http_protocol
- * asks for it (1.0C; and 1.1, where keepalived sends it too). */
-static int check_http_headers(struct check_http *h, const char *vhost)
-{
-	const struct check_checker_config *c = h->attempt->cfg;
-	struct curl_slist *l = NULL, *next;
-
-	if (vhost) {
-		char *line = xasprintf("Host: %s", vhost);
-
-		l = curl_slist_append(NULL, line);
-		free(line);
-		if (!l)
-			return -ENOMEM;
-	}
-	if (c->http.protocol == CHECK_HTTP_1_0C || c->http.protocol == CHECK_HTTP_1_1) {
-		next = curl_slist_append(l, "Connection: close");
-		if (!next) {
-			curl_slist_free_all(l);
-			return -ENOMEM;
-		}
-		l = next;
-	}
-	h->headers = l;
-	return 0;
-}
-
-static void check_http_tls_options(struct check_http *h, CURL *e, bool name_check)
-{
-	const struct check_ssl_config *ssl = h->attempt->ssl;
-	bool verify = ssl && ssl->present && ssl->ca;
-
-	curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, verify && name_check ? 2L : 0L);
-	if (!ssl || !ssl->present)
-		return;
-	if (verify) {
-		/* `ca` alone is trusted, not the system's store as well */
-		curl_easy_setopt(e, CURLOPT_CAINFO, ssl->ca);
-		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
-	}
-	if (ssl->certificate)
-		curl_easy_setopt(e, CURLOPT_SSLCERT, ssl->certificate);
-	if (ssl->key)
-		curl_easy_setopt(e, CURLOPT_SSLKEY, ssl->key);
-	if (ssl->password)
-		curl_easy_setopt(e, CURLOPT_KEYPASSWD, ssl->password);
-}
-
-static long check_http_version(enum check_http_protocol p)
-{
-	return p == CHECK_HTTP_1_1 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_1_0;
-}
-
-static void check_http_options(struct check_http *h, CURL *e, long left_ms, bool name_check)
-{
-	curl_easy_setopt(e, CURLOPT_URL, h->location);
-	curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
-	curl_easy_setopt(e, CURLOPT_PROXY, "");   /* never the environment's proxy */
-	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-			 check_http_version(h->attempt->cfg->http.protocol));
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "vigil/" PACKAGE_VERSION);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, left_ms);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, left_ms);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
-	/* health pages are small and the body is kept by check_http_body:
-	 * 4 KiB instead of curl's 16 KiB per transfer in flight and per
-	 * pooled handle */
-	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, CHECK_HTTP_BUFFER_SIZE);
-	/* one small request per connection goes out at once with Nagle on
-	 * too; leaving it spares a setsockopt per check */
-	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L);
-	/* targets are addresses: a resolver cache would only keep an entry
-	 * per real server for a minute, nothing to reuse */
-	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, check_http_on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
-	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, check_http_open_socket);
-	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, h);
-	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, check_http_on_socket);
-	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, h);
-	if (h->headers)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
-	if (h->connect_to)
-		curl_easy_setopt(e, CURLOPT_CONNECT_TO, h->connect_to);
-	if (h->ssl)
-		check_http_tls_options(h, e, name_check);
-}
-
-/* Starts the current url; false with the failure deferred. */
-static bool check_http_fetch(struct check_http *h)
+/* The request, rebuilt for each write (it is cheap, and nothing is kept
+ * per check in flight): into `stack`, or the heap for a long path. */
+static int check_http_request(const struct check_http *h, char *stack, size_t stack_len,
+			      char **out)
 {
 	const struct check_url_config *u = check_http_url(h);
-	const char *vhost = u->virtualhost ? u->virtualhost : h->attempt->virtualhost;
-	const char *sni = h->ssl && h->attempt->cfg->http.enable_sni ? vhost : NULL;
+	char host[300];
+	size_t need;
+	int len;
+
+	check_http_host(h, host, sizeof(host));
+	*out = stack;
+	len = check_http_request_build(stack, stack_len, h->attempt->cfg->http.protocol,
+				       check_http_path(u), host, CHECK_HTTP_USER_AGENT);
+	if (len != -ENOSPC)
+		return len;
+	need = strlen(check_http_path(u)) + strlen(host) + sizeof(CHECK_HTTP_USER_AGENT) + 128;
+	*out = xmalloc(need);
+	len = check_http_request_build(*out, need, h->attempt->cfg->http.protocol,
+				       check_http_path(u), host, CHECK_HTTP_USER_AGENT);
+	if (len < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return len;
+}
+
+/* ---- one url ---- */
+
+static void check_http_url_start(struct check_http *h);
+
+static int check_http_on_body(void *ctx, const char *data, size_t len)
+{
+	struct check_http *h = ctx;
+
+	return check_http_body_add(&h->body, data, len);
+}
+
+/* The answer is complete: judge it, then the next url or the result. */
+static void check_http_answered(struct check_http *h)
+{
+	char why[128];
+	int detail = 0;
+	enum check_outcome outcome = check_http_verify(check_http_url(h), h->parser.status,
+						       &h->body, h->regex, &detail, why,
+						       sizeof(why));
+
+	if (outcome != CHECK_OK || h->url + 1 == h->attempt->cfg->http.urls.count) {
+		check_http_finish(h, outcome, detail, why);
+		return;
+	}
+	check_http_url_reset(h);
+	h->url++;
+	check_http_url_start(h);
+}
+
+/* Parser's verdict on what was fed (or on the close, at end of data). */
+static void check_http_parsed(struct check_http *h, enum check_http_parse r)
+{
+	if (r == CHECK_HTTP_PARSE_DONE)
+		check_http_answered(h);
+	else if (r == CHECK_HTTP_PARSE_ERROR)
+		check_http_finish(h, CHECK_FAIL_PROTOCOL, 0, h->parser.why);
+	else if (r == CHECK_HTTP_PARSE_ABORTED)
+		check_http_finish(h, CHECK_FAIL_INTERNAL, ENOMEM,
+				  "the body could not be kept: out of memory");
+}
+
+/* Reads what is waiting; false when nothing was. */
+static bool check_http_receive(struct check_http *h)
+{
+	static char buf[CHECK_HTTP_READ_MAX];
+	ssize_t n = recv(check_sock_fd(h->sock), buf, sizeof(buf), 0);
+	size_t used;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return false;
+	if (n < 0)
+		check_http_fail_errno(h, "receive", errno);
+	else if (n == 0)
+		check_http_parsed(h, check_http_parser_eof(&h->parser));
+	else
+		check_http_parsed(h, check_http_parser_feed(&h->parser, buf, (size_t)n, &used,
+							     check_http_on_body, h));
+	return true;
+}
+
+/* Writes what is left of the request; false when the socket took nothing. */
+static bool check_http_send(struct check_http *h)
+{
+	char stack[512], *req;
+	int len = check_http_request(h, stack, sizeof(stack), &req);
+	ssize_t n;
+
+	if (len < 0) {
+		check_http_finish(h, CHECK_FAIL_INTERNAL, 0, "the request could not be built");
+		return true;
+	}
+	n = send(check_sock_fd(h->sock), req + h->sent, (size_t)len - h->sent, MSG_NOSIGNAL);
+	if (req != stack)
+		free(req);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return false;
+	if (n < 0) {
+		check_http_fail_errno(h, "send", errno);
+		return true;
+	}
+	h->sent += (uint32_t)n;
+	if (h->sent == (uint32_t)len) {
+		h->phase = CHECK_HTTP_RECEIVING;
+		check_sock_watch(h->sock, UV_READABLE);
+	}
+	return true;
+}
+
+/* Moves the url on as far as the socket's `events` allow; true when it
+ * did move (the attempt may have ended). */
+static bool check_http_advance(struct check_http *h, int events)
+{
+	int err;
+
+	if (h->phase == CHECK_HTTP_CONNECTING) {
+		if (!(events & UV_WRITABLE))
+			return false;
+		err = check_sock_error(h->sock);
+		if (err < 0) {
+			check_http_fail_errno(h, "connect", err);
+			return true;
+		}
+		h->phase = CHECK_HTTP_SENDING;
+	}
+	if (h->phase == CHECK_HTTP_SENDING)
+		return (events & UV_WRITABLE) && check_http_send(h);
+	return (events & UV_READABLE) && check_http_receive(h);
+}
+
+static void check_http_on_sock(struct check_sock *sock, int status, int events, void *data)
+{
+	struct check_http *h = data;
+
+	(void)sock;
+	if (status < 0)   /* libuv saw an error on the socket: its own error says which */
+		events = UV_READABLE | UV_WRITABLE;
+	check_http_advance(h, events);
+}
+
+static void check_http_url_start(struct check_http *h)
+{
 	uint64_t now = check_http_now_us();
+	const struct check_url_config *u = check_http_url(h);
 	char err[120];
 	int rc;
 
 	if (now >= h->deadline_us) {
-		check_http_defer(h, CHECK_FAIL_TIMEOUT, 0, "url %.60s: no time left of %llu ms",
-				 check_http_path(u),
-				 (unsigned long long)(h->attempt->timeout_us / 1000));
-		return false;
-	}
-	if (u->regex && !(h->regex = check_http_regex_new(u, err, sizeof(err)))) {
-		check_http_defer(h, CHECK_FAIL_INTERNAL, 0, "url %.60s: %s", check_http_path(u),
-				 err);
-		return false;
-	}
-	rc = check_curl_load() ? check_http_body_init(&h->body, u) : -ELIBACC;
-	if (rc == 0)
-		rc = check_http_locate(h, u, sni);
-	if (rc == 0)
-		rc = check_http_headers(h, vhost);
-	if (rc == 0 && !(h->xfer.easy = check_curl_easy_get(h->attempt->loop)))
-		rc = -ENOMEM;
-	if (rc == 0) {
-		check_http_options(h, h->xfer.easy, (long)((h->deadline_us - now + 999) / 1000),
-				   sni != NULL);
-		rc = check_curl_start(h->attempt->loop, &h->xfer);
-	}
-	if (rc < 0)
-		check_http_defer(h, CHECK_FAIL_INTERNAL, -rc, "url %.60s: cannot start: %s",
-				 check_http_path(u), strerror(-rc));
-	return rc == 0;
-}
-
-/* ---- judging a finished transfer ---- */
-
-static bool check_http_tls_error(CURLcode code)
-{
-	switch (code) {
-	case CURLE_SSL_CONNECT_ERROR: case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM: case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ENGINE_NOTFOUND: case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_ENGINE_INITFAILED: case CURLE_SSL_SHUTDOWN_FAILED:
-	case CURLE_SSL_CRL_BADFILE: case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH: case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_CLIENTCERT: case CURLE_USE_SSL_FAILED:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* A socket-level failure: the errno curl saw (or our socket setup's). */
-static enum check_outcome check_http_socket_failure(struct check_http *h, CURLcode code,
-						    int *detail, char *why, size_t len)
-{
-	long os_errno = 0;
-
-	if (h->socket_error) {
-		*detail = h->socket_error;
-		snprintf(why, len, "%s: %s", h->socket_what ? h->socket_what : "socket",
-			 strerror(h->socket_error));
-		return check_outcome_from_errno(h->socket_error);
-	}
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_OS_ERRNO, &os_errno);
-	/* over TLS, a read or write failing without a socket error is the TLS
-	 * layer's: an alert such as TLS 1.3's "certificate required", which
-	 * only arrives after the handshake seemed to succeed */
-	if (!os_errno && h->ssl && code != CURLE_COULDNT_CONNECT) {
-		snprintf(why, len, "%.110s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(code));
-		return CHECK_FAIL_TLS;
-	}
-	*detail = (int)os_errno;
-	snprintf(why, len, "%s: %.100s", code == CURLE_COULDNT_CONNECT ? "connect" : "transfer",
-		 os_errno ? strerror((int)os_errno) : h->errbuf[0] ? h->errbuf :
-		 curl_easy_strerror(code));
-	return os_errno ? check_outcome_from_errno((int)os_errno) : CHECK_FAIL_CONNECT_ERROR;
-}
-
-static enum check_outcome check_http_timeout(struct check_http *h, char *why, size_t len)
-{
-	curl_off_t connect_us = 0;
-	unsigned long long ms = (unsigned long long)(h->attempt->timeout_us / 1000);
-
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_CONNECT_TIME_T, &connect_us);
-	if (connect_us > 0)
-		snprintf(why, len, "no complete answer within connect_timeout %llu ms", ms);
-	else
-		snprintf(why, len, "no connection within connect_timeout %llu ms", ms);
-	return CHECK_FAIL_TIMEOUT;
-}
-
-/* What a curl error means for the check. */
-static enum check_outcome check_http_curl_failure(struct check_http *h, CURLcode code,
-						  int *detail, char *why, size_t len)
-{
-	const char *msg = h->errbuf[0] ? h->errbuf : curl_easy_strerror(code);
-
-	*detail = 0;
-	if (h->socket_error || code == CURLE_COULDNT_CONNECT || code == CURLE_RECV_ERROR ||
-	    code == CURLE_SEND_ERROR)
-		return check_http_socket_failure(h, code, detail, why, len);
-	if (code == CURLE_OPERATION_TIMEDOUT)
-		return check_http_timeout(h, why, len);
-	snprintf(why, len, "%.110s", msg);
-	if (check_http_tls_error(code))
-		return CHECK_FAIL_TLS;
-	if (code == CURLE_OUT_OF_MEMORY || h->body_error)
-		return CHECK_FAIL_INTERNAL;
-	if (code == CURLE_GOT_NOTHING || code == CURLE_WEIRD_SERVER_REPLY ||
-	    code == CURLE_PARTIAL_FILE || code == CURLE_UNSUPPORTED_PROTOCOL)
-		return CHECK_FAIL_PROTOCOL;
-	return CHECK_FAIL_CONNECT_ERROR;
-}
-
-static enum check_outcome check_http_judge(struct check_http *h, CURLcode code, int *detail,
-					   char *why, size_t len)
-{
-	long status = 0;
-
-	if (code != CURLE_OK)
-		return check_http_curl_failure(h, code, detail, why, len);
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &status);
-	return check_http_verify(check_http_url(h), status, &h->body, h->regex, detail, why,
-				 len);
-}
-
-static void check_http_on_done(struct check_curl_transfer *t, CURLcode result)
-{
-	struct check_http *h = t->data;
-	const struct check_url_config *u = check_http_url(h);
-	size_t n_urls = h->attempt->cfg->http.urls.count;
-	char why[128], text[sizeof(h->pending_text)];
-	int detail;
-	enum check_outcome outcome = check_http_judge(h, result, &detail, why, sizeof(why));
-
-	if (outcome == CHECK_OK && h->url + 1 < n_urls) {
-		check_http_url_reset(h);
-		h->url++;
-		check_http_fetch(h);   /* a failure comes back through the defer timer */
+		check_http_fail_early(h, CHECK_FAIL_TIMEOUT, 0,
+				      xasprintf("no time left of connect_timeout %llu ms",
+						(unsigned long long)(h->attempt->timeout_us / 1000)));
 		return;
 	}
-	if (outcome == CHECK_OK && n_urls > 1)
-		snprintf(text, sizeof(text), "%zu urls passed, the last %.40s: %.60s", n_urls,
-			 check_http_path(u), why);
-	else
-		snprintf(text, sizeof(text), "url %.40s: %.110s", check_http_path(u), why);
-	check_http_finish(h, outcome, detail, text);
+	if (u->regex && !(h->regex = check_http_regex_new(u, err, sizeof(err)))) {
+		check_http_fail_early(h, CHECK_FAIL_INTERNAL, 0, xstrdup(err));
+		return;
+	}
+	rc = check_http_body_init(&h->body, u);
+	if (rc < 0) {
+		check_http_fail_early(h, CHECK_FAIL_INTERNAL, -rc,
+				      xasprintf("cannot start: %s", rc == -ELIBACC ?
+						"libcrypto could not be loaded" : strerror(-rc)));
+		return;
+	}
+	h->sock = check_sock_open(h->attempt->loop, h->attempt, SOCK_STREAM, check_http_on_sock,
+				  h, &rc);
+	if (!h->sock) {   /* a shortage can only be socket()'s own */
+		check_http_fail_early(h, check_outcome_from_errno(rc), -rc,
+				      xasprintf("%s: %s", check_errno_is_shortage(rc) ? "socket" :
+						"connect", strerror(-rc)));
+		return;
+	}
+	check_http_parser_init(&h->parser);
+	h->phase = CHECK_HTTP_CONNECTING;
+	check_sock_watch(h->sock, UV_WRITABLE);
+	uv_timer_start(&h->timer, check_http_on_timer, (h->deadline_us - now + 999) / 1000, 0);
+}
+
+/* ---- the deadline ---- */
+
+/* What the socket is ready for, asked directly (see the top of the file). */
+static int check_http_ready(const struct check_http *h)
+{
+	struct pollfd p = { .fd = check_sock_fd(h->sock), .events = POLLIN | POLLOUT };
+	int events = 0;
+
+	if (poll(&p, 1, 0) != 1)
+		return 0;
+	if (p.revents & (POLLIN | POLLERR | POLLHUP))
+		events |= UV_READABLE;
+	if (p.revents & (POLLOUT | POLLERR | POLLHUP))
+		events |= UV_WRITABLE;
+	return events;
+}
+
+static void check_http_timed_out(struct check_http *h)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "no %s within connect_timeout %llu ms",
+		 h->phase == CHECK_HTTP_CONNECTING ? "connection" : "complete answer",
+		 (unsigned long long)(h->attempt->timeout_us / 1000));
+	check_http_finish(h, CHECK_FAIL_TIMEOUT, 0, why);
+}
+
+static void check_http_on_timer(uv_timer_t *timer)
+{
+	struct check_http *h = timer->data;
+	uint64_t now = check_http_now_us();
+	bool moved = false;
+
+	if (h->early_text) {
+		check_http_finish(h, h->early_outcome, h->early_detail, h->early_text);
+		return;
+	}
+	/* the loop's own lateness, once: whatever the socket now lets
+	 * happen counts against a deadline moved by that much */
+	if (!h->grace_used && now >= h->deadline_us + CHECK_HTTP_LATE_US) {
+		h->grace_used = true;
+		h->deadline_us = now + (now - h->deadline_us);
+	}
+	for (int round = 0; round < CHECK_HTTP_DRAIN_MAX && h->attempt && h->sock &&
+			    check_http_advance(h, check_http_ready(h)); round++)
+		moved = true;
+	if (!h->attempt || h->early_text)
+		return;   /* finished, or a failure the timer now reports */
+	if (moved && now < h->deadline_us) {
+		uv_timer_start(&h->timer, check_http_on_timer,
+			       (h->deadline_us - now + 999) / 1000, 0);
+		return;
+	}
+	check_http_timed_out(h);
 }
 
 /* ---- the probe ---- */
 
-static int check_http_start_any(struct check_attempt *a, bool ssl)
+static int check_http_start(struct check_attempt *a)
 {
 	struct check_http *h;
 
@@ -507,25 +428,12 @@ static int check_http_start_any(struct check_attempt *a, bool ssl)
 	if (!h)
 		return -ENOMEM;
 	h->attempt = a;
-	h->ssl = ssl;
 	h->deadline_us = a->started_us + a->timeout_us;
-	h->xfer.done = check_http_on_done;
-	h->xfer.data = h;
-	uv_timer_init(a->loop, &h->defer);
-	h->defer.data = h;
+	uv_timer_init(a->loop, &h->timer);
+	h->timer.data = h;
 	a->probe = h;
-	check_http_fetch(h);
+	check_http_url_start(h);
 	return 0;
-}
-
-static int check_http_start(struct check_attempt *a)
-{
-	return check_http_start_any(a, false);
-}
-
-static int check_ssl_start(struct check_attempt *a)
-{
-	return check_http_start_any(a, true);
 }
 
 static void check_http_cancel(struct check_attempt *a)
@@ -541,11 +449,5 @@ static void check_http_cancel(struct check_attempt *a)
 const struct check_probe_ops check_probe_http = {
 	.type = CHECK_TYPE_HTTP_GET,
 	.start = check_http_start,
-	.cancel = check_http_cancel,
-};
-
-const struct check_probe_ops check_probe_ssl = {
-	.type = CHECK_TYPE_SSL_GET,
-	.start = check_ssl_start,
 	.cancel = check_http_cancel,
 };

@@ -3,9 +3,9 @@
  * The scheduler (checker/check_sched.c) decides when to probe and what the
  * results mean (retries, rise/fall, the real server's state); a probe only
  * runs one attempt and says how it ended.  Every probe is non-blocking: it
- * works from the libuv loop it is given (sockets through uv_tcp/uv_udp/
- * uv_poll, HTTP through libcurl's multi interface, scripts through
- * lib/script_run.h) and never sleeps or blocks.
+ * works from the libuv loop it is given (its own non-blocking sockets
+ * watched with uv_poll, TLS through libcurl's multi interface, scripts
+ * through lib/script_run.h) and never sleeps or blocks.
  *
  * Contract:
  *  - check_probe_start() returns 0 and later calls attempt->done exactly

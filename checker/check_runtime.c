@@ -212,7 +212,7 @@ static bool uses_curl(const struct check_config *cc)
 			for (size_t k = 0; k < rs->checkers.count; k++) {
 				const struct check_checker_config *c = rs->checkers.items[k];
 
-				if (c->type == CHECK_TYPE_HTTP_GET || c->type == CHECK_TYPE_SSL_GET)
+				if (c->type == CHECK_TYPE_SSL_GET)
 					return true;
 			}
 		}
@@ -220,7 +220,7 @@ static bool uses_curl(const struct check_config *cc)
 	return false;
 }
 
-/* HTTP_GET and SSL_GET checkers start transfers all the time: their
+/* SSL_GET checkers start transfers all the time: their
  * loop keeps its curl multi handle and pool of easy handles between
  * them (check_curl.h) for as long as the configuration has any. */
 static void curl_hold_update(struct check_runtime *rt, bool want)

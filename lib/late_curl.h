@@ -1,4 +1,4 @@
-/* libcurl (HTTP_GET, SSL_GET, smtp_alert), loaded when first needed: see
+/* libcurl (SSL_GET, smtp_alert, genhash), loaded when first needed: see
  * lib/late_lib.h.  Include this instead of <curl/curl.h> and call
  * late_lib_load(&late_curl, ...) before the first curl_* call. */
 #ifndef VIGIL_LATE_CURL_H

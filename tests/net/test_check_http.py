@@ -39,6 +39,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(60)
             return
+        if self.path in RAW:
+            self.raw(RAW[self.path])
+            return
         code, body, extra = 200, BODY, {}
         if self.path == "/down":
             code, body = 503, b"maintenance\n"
@@ -53,8 +56,44 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    # answers made of bytes of our own: framings and breakage that
+    # http.server would not produce
+    def raw(self, what):
+        self.close_connection = True
+        if what == "trickle":   # the whole answer a byte at a time
+            for i in range(len(TRICKLE)):
+                self.wfile.write(TRICKLE[i:i + 1])
+                self.wfile.flush()
+                time.sleep(0.005)
+        elif what == "stream":  # a body without end
+            try:
+                self.wfile.write(b"HTTP/1.0 200 OK\r\n\r\n")
+                while True:
+                    self.wfile.write(b"x" * 1024)
+                    self.wfile.flush()
+                    time.sleep(0.01)
+            except OSError:   # the check gave up and closed
+                pass
+        else:
+            self.wfile.write(what)
+
     def log_message(self, *args):
         pass
+
+CHUNKED = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+           + b"".join(b"%%x;ext=1\r\n%%s\r\n" %% (len(BODY[i:i + 7]), BODY[i:i + 7])
+                      for i in range(0, len(BODY), 7))
+           + b"0\r\nX-Trailer: 1\r\n\r\n")
+TRICKLE = b"HTTP/1.1 200 OK\r\nContent-Length: %%d\r\n\r\n%%s" %% (len(BODY), BODY)
+RAW = {
+    "/chunked": CHUNKED,
+    "/close": b"HTTP/1.0 200 OK\nServer: bare-lf\n\n" + BODY,
+    "/continue": b"HTTP/1.1 100 Continue\r\n\r\n" + TRICKLE,
+    "/trickle": "trickle",
+    "/stream": "stream",
+    "/garbage": b"SSH-2.0-OpenSSH_9.2p1\r\n",
+    "/short": b"HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\nstatus: up\n",
+}
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
@@ -273,7 +312,7 @@ def test_virtualhost_and_protocol(tool, net, tmp_path):
     assert [(q[3], q[4], q[5]) for q in reqs] == [
         ("HTTP/1.1", "host=" + VHOST, "conn=close"),
         ("HTTP/1.1", "host=other.test", "conn=close")]
-    # no virtualhost: curl's default Host (address:port); 1.0C adds close
+    # no virtualhost: the target as Host (address:port); 1.0C adds close
     r = probe(tool, client, tmp_path, http_get(["path /host"],
                                                extra="      http_protocol 1.0C\n"))
     assert r["outcome"] == "ok"
@@ -298,6 +337,35 @@ def test_refused_unreachable_timeout(tool, net, tmp_path):
     r = probe(tool, client, tmp_path, http_get(["path /ok"], ["path /slow"], timeout=0.5))
     assert r["outcome"] == "timeout" and "/slow" in r["text"]
     assert r["latency_us"] < 1500000
+
+
+def test_framings(tool, net, tmp_path):
+    """Every way an HTTP/1.x answer may be framed is read whole: the
+    digest is of the body alone, de-chunked."""
+    client, _ = net
+    want = hashlib.md5(BODY).hexdigest()
+    for path in ("/chunked", "/close", "/continue", "/trickle"):
+        r = probe(tool, client, tmp_path, http_get(["path " + path, "digest " + want]))
+        assert r["outcome"] == "ok", (path, r)
+    r = probe(tool, client, tmp_path, http_get(["path /chunked", "regex ^status:.up$",
+                                                "regex_options multiline"]))
+    assert r["outcome"] == "ok", r
+
+
+def test_broken_answers(tool, net, tmp_path):
+    """Not HTTP, or cut short: a protocol failure that says so; a body
+    without end: a timeout, and the checker is not held by it."""
+    client, _ = net
+    r = probe(tool, client, tmp_path, http_get(["path /garbage"]))
+    assert (r["outcome"], r["detail"]) == ("protocol", 0), r
+    assert "/garbage" in r["text"] and "status line" in r["text"], r
+    r = probe(tool, client, tmp_path, http_get(["path /short"]))
+    assert r["outcome"] == "protocol" and "closed" in r["text"], r
+    t0 = time.monotonic()
+    r = probe(tool, client, tmp_path, http_get(["path /stream"], timeout=0.5))
+    assert r["outcome"] == "timeout" and "complete answer" in r["text"], r
+    assert 400000 <= r["latency_us"] < 1500000
+    assert time.monotonic() - t0 < 3
 
 
 def test_two_urls(tool, net, tmp_path):
@@ -327,7 +395,7 @@ def test_source_fwmark_ipv6(tool, net, tmp_path):
     assert r["outcome"] == "unreachable", r
     r = probe(tool, client, tmp_path, http_get(["path /ok"], extra="      fwmark 8\n"))
     assert r["outcome"] == "ok", r
-    # IPv6 real server, with the address as curl's default Host
+    # IPv6 real server, with the address as the Host
     backend.take_log()
     r = probe(tool, client, tmp_path, http_get(["path /host", "regex fd00::2"]),
               rs="fd00::2 %d" % HTTP_PORT, vs="fd00::100 80")

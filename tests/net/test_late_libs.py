@@ -46,15 +46,22 @@ def wait_checked(d, timeout=10):
     """Until the real server's checker has run once."""
     def checked():
         vss = d.status().get("virtual_servers") or []
-        return vss and all(rs.get("last_check") for rs in vss[0]["real_servers"])
+        return vss and all(rs.get("last_check") for vs in vss for rs in vs["real_servers"])
     d.wait(checked, "a first health check", timeout)
 
 
 def test_a_plain_configuration_loads_no_optional_library(lan, vigild):
+    # HTTP_GET without a digest is plain configuration too: vigil speaks
+    # HTTP itself (libcurl is SSL_GET's)
+    http = ("virtual_server 10.0.0.101 80 {\n    delay_loop 1\n    lb_algo rr\n"
+            "    lb_kind NAT\n    protocol TCP\n    real_server %s 80 {\n"
+            "        HTTP_GET {\n            url {\n                path /\n"
+            "            }\n            connect_timeout 1\n        }\n    }\n}\n" % lan[1].addr4)
     cfg = (configs.global_defs()
            + configs.vrrp_instance(priority=150, advert_int=0.1, extra="    accept\n")
            + configs.virtual_server(vip="10.0.0.100", real_servers=((lan[1].addr4, 80),),
-                                    delay_loop=1))
+                                    delay_loop=1)
+           + http)
     d = vigild(lan[0], cfg).start(workers=["vrrp", "checker"])
     wait_state(d, "MASTER")
     wait_checked(d)
@@ -98,14 +105,14 @@ def loaded_where_used(lan, vigild, workdir, monkeypatch, notify_path, sock):
         "}\n", "    metrics_listen 127.0.0.1:%d\n    snmp_socket unix:%s\n"
         "    enable_snmp_vrrp\n    enable_snmp_checker\n}\n" % (METRICS_PORT, agentx), 1)
     # version 2 for AH (libcrypto in the VRRP worker); the
-    # master filters its VIP with no_accept (libnftables); HTTP_GET with a
-    # digest in the checker.
+    # master filters its VIP with no_accept (libnftables); SSL_GET (libcurl)
+    # with a digest (libcrypto) in the checker.
     vrrp = configs.vrrp_instance(priority=150, version=2, extra=(
         "    no_accept\n"
         "    authentication {\n        auth_type AH\n        auth_pass secret\n    }\n"))
     vs = ("virtual_server 10.0.0.100 80 {\n    delay_loop 1\n    lb_algo rr\n"
           "    lb_kind NAT\n    protocol TCP\n    real_server %s 80 {\n"
-          "        HTTP_GET {\n            url {\n                path /\n"
+          "        SSL_GET {\n            url {\n                path /\n"
           "                digest 00000000000000000000000000000000\n            }\n"
           "            connect_timeout 1\n        }\n    }\n}\n" % lan[1].addr4)
     d = vigild(lan[0], glob + vrrp + vs).start(workers=["vrrp", "checker"])

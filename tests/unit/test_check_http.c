@@ -1,9 +1,10 @@
 /* Unit tests for judging HTTP answers (checker/check_http_verify.c):
  * status ranges, the body's MD5 against `digest`, regex with its options
- * and offsets, and the order of the verdicts.  Then the probe's life cycle
- * (checker/check_http.c on check_curl.c) against loopback sockets: done
- * comes from the loop, exactly once, never after cancel, and the loop is
- * left with no handle of ours. */
+ * and offsets, and the order of the verdicts.  Then the probes' life
+ * cycle against loopback sockets, HTTP_GET (checker/check_http.c) and
+ * SSL_GET (checker/check_ssl.c on check_curl.c): done comes from the
+ * loop, exactly once, never after cancel, and the loop is left with no
+ * handle of ours; and HTTP_GET's deadline when the loop itself is late. */
 #include "unit.h"
 
 #include "checker/check_conf.h"
@@ -15,6 +16,7 @@
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -345,6 +347,11 @@ struct probe_run {
 	unsigned done_calls;
 	struct check_result result;
 	uv_timer_t cancel_timer;
+	/* a loop that falls behind (the late-loop tests) */
+	uv_check_t stall;
+	uv_timer_t answer_timer;
+	int peer;                        /* the listener's side of the connection */
+	bool start_in_stall, answer_in_stall;
 };
 
 static void probe_done(struct check_attempt *a, const struct check_result *r)
@@ -376,7 +383,8 @@ static uint16_t probe_port(struct probe_run *run, bool listen_too)
 	return ntohs(sin.sin_port);
 }
 
-static void probe_setup(struct probe_run *run, bool listening, uint64_t timeout_us)
+static void probe_setup_type(struct probe_run *run, enum check_type type, bool listening,
+			     uint64_t timeout_us)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)&run->attempt.target;
 
@@ -384,7 +392,7 @@ static void probe_setup(struct probe_run *run, bool listening, uint64_t timeout_
 	run->listener = -1;
 	assert_int_equal(uv_loop_init(&run->loop), 0);
 	run->url.path = TXT("/health");
-	run->cfg.type = CHECK_TYPE_HTTP_GET;
+	run->cfg.type = type;
 	ptr_array_push(&run->cfg.http.urls, &run->url);
 	run->attempt.loop = &run->loop;
 	run->attempt.cfg = &run->cfg;
@@ -395,6 +403,11 @@ static void probe_setup(struct probe_run *run, bool listening, uint64_t timeout_
 	run->attempt.timeout_us = timeout_us;
 	run->attempt.done = probe_done;
 	run->attempt.data = run;
+}
+
+static void probe_setup(struct probe_run *run, bool listening, uint64_t timeout_us)
+{
+	probe_setup_type(run, CHECK_TYPE_HTTP_GET, listening, timeout_us);
 }
 
 /* Runs the loop dry and checks nothing of ours is left on it. */
@@ -408,12 +421,11 @@ static void probe_teardown(struct probe_run *run)
 		close(run->listener);
 }
 
-static void test_probe_refused(void **state)
+static void probe_refused(enum check_type type)
 {
 	struct probe_run run;
 
-	(void)state;
-	probe_setup(&run, false, 2000000);
+	probe_setup_type(&run, type, false, 2000000);
 	assert_int_equal(check_probe_start(&run.attempt), 0);
 	assert_int_equal(run.done_calls, 0);   /* never from inside start */
 	probe_teardown(&run);
@@ -423,19 +435,35 @@ static void test_probe_refused(void **state)
 	assert_non_null(strstr(run.result.text, "/health"));
 }
 
-static void test_probe_timeout(void **state)
+static void test_probe_refused(void **state)
+{
+	(void)state;
+	probe_refused(CHECK_TYPE_HTTP_GET);
+	probe_refused(CHECK_TYPE_SSL_GET);
+}
+
+static void probe_timeout(enum check_type type)
 {
 	struct probe_run run;
 
-	(void)state;
-	probe_setup(&run, true, 200000);
+	probe_setup_type(&run, type, true, 200000);
 	assert_int_equal(check_probe_start(&run.attempt), 0);
 	probe_teardown(&run);
 	assert_int_equal(run.done_calls, 1);
 	assert_int_equal(run.result.outcome, CHECK_FAIL_TIMEOUT);
 	assert_true(run.result.latency_us >= 190000);
 	assert_true(run.result.latency_us < 1000000);
-	assert_non_null(strstr(run.result.text, "no complete answer"));
+	/* SSL_GET: curl counts the connection as made only once TLS is up,
+	 * and this listener never answers the ClientHello */
+	assert_non_null(strstr(run.result.text, type == CHECK_TYPE_HTTP_GET ?
+			       "no complete answer within" : "no connection within"));
+}
+
+static void test_probe_timeout(void **state)
+{
+	(void)state;
+	probe_timeout(CHECK_TYPE_HTTP_GET);
+	probe_timeout(CHECK_TYPE_SSL_GET);
 }
 
 static void probe_cancel_now(uv_timer_t *timer)
@@ -446,12 +474,11 @@ static void probe_cancel_now(uv_timer_t *timer)
 	uv_close((uv_handle_t *)timer, NULL);
 }
 
-static void test_probe_cancel(void **state)
+static void probe_cancel(enum check_type type)
 {
 	struct probe_run run;
 
-	(void)state;
-	probe_setup(&run, true, 5000000);
+	probe_setup_type(&run, type, true, 5000000);
 	assert_int_equal(check_probe_start(&run.attempt), 0);
 	uv_timer_init(&run.loop, &run.cancel_timer);
 	run.cancel_timer.data = &run;
@@ -459,6 +486,13 @@ static void test_probe_cancel(void **state)
 	probe_teardown(&run);   /* returns long before the 5 s timeout */
 	assert_int_equal(run.done_calls, 0);
 	assert_null(run.attempt.probe);
+}
+
+static void test_probe_cancel(void **state)
+{
+	(void)state;
+	probe_cancel(CHECK_TYPE_HTTP_GET);
+	probe_cancel(CHECK_TYPE_SSL_GET);
 }
 
 /* Runs one attempt to the end (the loop itself may stay alive). */
@@ -477,7 +511,7 @@ static void test_probe_held_multi_outlives_transfers(void **state)
 	struct probe_run run;
 
 	(void)state;
-	probe_setup(&run, false, 2000000);
+	probe_setup_type(&run, CHECK_TYPE_SSL_GET, false, 2000000);
 	assert_false(check_curl_active(&run.loop));
 	assert_int_equal(check_curl_hold(&run.loop), 0);
 	for (int i = 0; i < 3; i++) {
@@ -504,14 +538,13 @@ static int lowest_free_fd(void)
 
 /* No descriptor left for the socket: "internal", detail EMFILE, and no
  * verdict about the server (not a connect error). */
-static void test_probe_out_of_descriptors(void **state)
+static void probe_out_of_descriptors(enum check_type type)
 {
 	struct probe_run run;
 	struct rlimit old, low;
 
-	(void)state;
-	probe_setup(&run, true, 2000000);
-	assert_int_equal(check_curl_hold(&run.loop), 0);
+	probe_setup_type(&run, type, true, 2000000);
+	assert_int_equal(check_curl_hold(&run.loop), 0);   /* curl's own descriptors first */
 	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
 	low = old;
 	low.rlim_cur = (rlim_t)lowest_free_fd();
@@ -524,6 +557,119 @@ static void test_probe_out_of_descriptors(void **state)
 	assert_non_null(strstr(run.result.text, "socket: Too many open files"));
 	check_curl_release(&run.loop);
 	probe_teardown(&run);
+}
+
+static void test_probe_out_of_descriptors(void **state)
+{
+	(void)state;
+	probe_out_of_descriptors(CHECK_TYPE_HTTP_GET);
+	probe_out_of_descriptors(CHECK_TYPE_SSL_GET);
+}
+
+/* ---- HTTP_GET when the loop itself is late ---- */
+
+#define LATE_TIMEOUT_US 100000
+#define LATE_STALL_US 300000
+#define LATE_ANSWER "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+/* The listener's side: takes the probe's connection (already in the
+ * backlog: loopback connects complete at once) and answers it. */
+static void late_answer(struct probe_run *run)
+{
+	run->peer = accept(run->listener, NULL, NULL);
+	assert_true(run->peer >= 0);
+	assert_int_equal(write(run->peer, LATE_ANSWER, strlen(LATE_ANSWER)),
+			 (ssize_t)strlen(LATE_ANSWER));
+}
+
+static void late_on_answer_timer(uv_timer_t *timer)
+{
+	late_answer(timer->data);
+	uv_close((uv_handle_t *)timer, NULL);
+}
+
+/* Runs after the loop looked at its sockets: whatever becomes ready
+ * while it sleeps is seen next after the due timers, the probe's
+ * deadline among them. */
+static void late_on_stall(uv_check_t *check)
+{
+	struct probe_run *run = check->data;
+
+	uv_close((uv_handle_t *)check, NULL);
+	if (run->start_in_stall)
+		assert_int_equal(check_probe_start(&run->attempt), 0);
+	if (run->answer_in_stall)
+		late_answer(run);
+	usleep(LATE_STALL_US);
+	if (run->start_in_stall) {   /* the server answers soon after, not before */
+		uv_update_time(&run->loop);
+		uv_timer_init(&run->loop, &run->answer_timer);
+		run->answer_timer.data = run;
+		uv_timer_start(&run->answer_timer, late_on_answer_timer, 30, 0);
+	}
+}
+
+static void late_on_kick(uv_timer_t *timer)
+{
+	uv_close((uv_handle_t *)timer, NULL);
+}
+
+static void late_run(struct probe_run *run, bool start_in_stall, bool answer_in_stall)
+{
+	probe_setup(run, true, LATE_TIMEOUT_US);
+	run->peer = -1;
+	run->start_in_stall = start_in_stall;
+	run->answer_in_stall = answer_in_stall;
+	uv_check_init(&run->loop, &run->stall);
+	run->stall.data = run;
+	uv_check_start(&run->stall, late_on_stall);
+	if (start_in_stall) {   /* something for the first loop turn to wait on */
+		uv_timer_init(&run->loop, &run->cancel_timer);
+		uv_timer_start(&run->cancel_timer, late_on_kick, 0, 0);
+	} else {
+		assert_int_equal(check_probe_start(&run->attempt), 0);
+	}
+	probe_teardown(run);
+	if (run->peer >= 0)
+		close(run->peer);
+	assert_int_equal(run->done_calls, 1);
+}
+
+/* The answer came in time but the loop saw the deadline first: the
+ * socket is read before a timeout is declared. */
+static void test_late_loop_reads_the_answer_first(void **state)
+{
+	struct probe_run run;
+
+	(void)state;
+	late_run(&run, false, true);
+	assert_int_equal(run.result.outcome, CHECK_OK);
+	assert_true(run.result.latency_us >= LATE_STALL_US);
+}
+
+/* The loop was too late even to send the request: the deadline moves by
+ * the loop's lateness, once, and the answer that follows counts. */
+static void test_late_loop_moves_the_deadline(void **state)
+{
+	struct probe_run run;
+
+	(void)state;
+	late_run(&run, true, false);
+	assert_int_equal(run.result.outcome, CHECK_OK);
+	assert_true(run.result.latency_us >= LATE_STALL_US);
+}
+
+/* A server that does not answer gains nothing from a late loop: the
+ * request went out in time, nothing came back, so no grace. */
+static void test_dead_server_gets_no_grace(void **state)
+{
+	struct probe_run run;
+
+	(void)state;
+	late_run(&run, false, false);
+	assert_int_equal(run.result.outcome, CHECK_FAIL_TIMEOUT);
+	assert_true(run.result.latency_us >= LATE_STALL_US);
+	assert_true(run.result.latency_us < LATE_STALL_US + 100000);
 }
 
 int main(void)
@@ -547,6 +693,9 @@ int main(void)
 		cmocka_unit_test(test_probe_cancel),
 		cmocka_unit_test(test_probe_held_multi_outlives_transfers),
 		cmocka_unit_test(test_probe_out_of_descriptors),
+		cmocka_unit_test(test_late_loop_reads_the_answer_first),
+		cmocka_unit_test(test_late_loop_moves_the_deadline),
+		cmocka_unit_test(test_dead_server_gets_no_grace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
