@@ -163,7 +163,7 @@ static void check_http_host(const struct check_http *h, char *buf, size_t len)
 		snprintf(buf, len, "%s", vhost);
 		return;
 	}
-	if (a->target.ss_family == AF_INET6) {
+	if (a->target.sa.sa_family == AF_INET6) {
 		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&a->target;
 
 		inet_ntop(AF_INET6, &sin6->sin6_addr, addr, sizeof(addr));

@@ -35,7 +35,7 @@ static uint16_t check_ping_next_seq;
 static void check_ping_on_readable(struct check_dgram *d)
 {
 	struct check_ping *p = (struct check_ping *)d;
-	int family = d->attempt->target.ss_family;
+	int family = d->attempt->target.sa.sa_family;
 	uint8_t buf[1500];
 	ssize_t n;
 	int err;
@@ -104,7 +104,7 @@ static int check_ping_socket(struct check_ping *p, int family)
 
 static int check_ping_send(struct check_ping *p, int family)
 {
-	struct sockaddr_storage to = p->d.attempt->target;
+	union check_sockaddr to = p->d.attempt->target;
 	uint8_t buf[CHECK_PING_PACKET_LEN];
 	size_t len;
 
@@ -125,7 +125,7 @@ static int check_ping_send(struct check_ping *p, int family)
 static int check_ping_open(struct check_ping *p, const char **what)
 {
 	const struct check_attempt *a = p->d.attempt;
-	int family = a->target.ss_family;
+	int family = a->target.sa.sa_family;
 	int fd, err;
 
 	*what = "ICMP socket";

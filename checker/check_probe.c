@@ -174,7 +174,7 @@ int check_attempt_prepare_socket(const struct check_attempt *attempt, int fd)
 
 /* addr:port as a socket address; a link-local IPv6 address takes its
  * scope from bind_if. */
-static socklen_t check_sockaddr_fill(struct sockaddr_storage *ss, const struct vigil_addr *addr,
+static socklen_t check_sockaddr_fill(union check_sockaddr *ss, const struct vigil_addr *addr,
 				     uint16_t port, const char *bind_if)
 {
 	memset(ss, 0, sizeof(*ss));
@@ -212,7 +212,7 @@ static uint16_t check_target_port(const struct check_vs_config *vs,
 static void check_attempt_init_source(struct check_attempt *a,
 				      const struct check_checker_config *c)
 {
-	struct vigil_addr any = { .family = a->target.ss_family };
+	struct vigil_addr any = { .family = a->target.sa.sa_family };
 
 	a->has_source = c->has_bindto || c->has_bind_port;
 	if (!a->has_source)

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <uv.h>
 
@@ -68,6 +69,14 @@ struct check_result {
 	bool no_verdict;
 };
 
+/* An IPv4 or IPv6 socket address: 28 bytes where a sockaddr_storage
+ * takes 128, and an attempt holds two (thousands may be in flight). */
+union check_sockaddr {
+	struct sockaddr sa;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+};
+
 struct check_attempt;
 struct vrrp_track_file_config;
 typedef void check_attempt_done_cb(struct check_attempt *attempt, const struct check_result *r);
@@ -79,10 +88,10 @@ struct check_attempt {
 	const struct check_checker_config *cfg;   /* type and type-specific options */
 	const struct check_ssl_config *ssl;       /* the global SSL block (SSL_GET) */
 	const char *virtualhost;                  /* effective, or NULL */
-	struct sockaddr_storage target;           /* connect_ip/connect_port or the real server */
+	union check_sockaddr target;              /* connect_ip/connect_port or the real server */
 	socklen_t target_len;
 	bool has_source;                          /* bindto / bind_port */
-	struct sockaddr_storage source;
+	union check_sockaddr source;
 	socklen_t source_len;
 	const char *bind_if;                      /* SO_BINDTODEVICE, or NULL */
 	uint32_t fwmark;                          /* SO_MARK; 0: none */

@@ -69,20 +69,20 @@ struct smtp_probe {
 
 /* ---- per-host settings ---- */
 
-static in_port_t *sockaddr_port(struct sockaddr_storage *ss)
+static in_port_t *sockaddr_port(union check_sockaddr *ss)
 {
-	return ss->ss_family == AF_INET6 ? &((struct sockaddr_in6 *)ss)->sin6_port
+	return ss->sa.sa_family == AF_INET6 ? &((struct sockaddr_in6 *)ss)->sin6_port
 					 : &((struct sockaddr_in *)ss)->sin_port;
 }
 
 /* Replaces the address of `ss`, keeping its port. */
-static socklen_t sockaddr_set_addr(struct sockaddr_storage *ss, const struct vigil_addr *addr,
+static socklen_t sockaddr_set_addr(union check_sockaddr *ss, const struct vigil_addr *addr,
 				   const char *bind_if)
 {
 	in_port_t port = *sockaddr_port(ss);
 
 	memset(ss, 0, sizeof(*ss));
-	ss->ss_family = (sa_family_t)addr->family;
+	ss->sa.sa_family = (sa_family_t)addr->family;
 	*sockaddr_port(ss) = port;
 	if (addr->family == AF_INET6) {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
@@ -101,7 +101,7 @@ static void host_source(struct check_attempt *s, const struct check_checker_conf
 {
 	if (!s->has_source) {   /* start from the wildcard address of the target's family */
 		memset(&s->source, 0, sizeof(s->source));
-		s->source.ss_family = s->target.ss_family;
+		s->source.sa.sa_family = s->target.sa.sa_family;
 		s->source_len = s->target_len;
 		s->has_source = true;
 	}

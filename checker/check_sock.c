@@ -38,7 +38,7 @@ struct check_sock *check_sock_open(uv_loop_t *loop, const struct check_attempt *
 				   int type, check_sock_cb *cb, void *data, int *err)
 {
 	struct check_sock *sock;
-	int fd = socket(settings->target.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(settings->target.sa.sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0) {
 		*err = -errno;
@@ -104,20 +104,20 @@ void check_sock_close(struct check_sock *sock)
 	close(sock->fd);
 }
 
-void check_sock_default_port(struct sockaddr_storage *ss, uint16_t port)
+void check_sock_default_port(union check_sockaddr *ss, uint16_t port)
 {
-	in_port_t *p = ss->ss_family == AF_INET6 ? &((struct sockaddr_in6 *)ss)->sin6_port
+	in_port_t *p = ss->sa.sa_family == AF_INET6 ? &((struct sockaddr_in6 *)ss)->sin6_port
 						 : &((struct sockaddr_in *)ss)->sin_port;
 
 	if (*p == 0)
 		*p = htons(port);
 }
 
-const char *check_sock_addr_string(const struct sockaddr_storage *ss, char *buf, size_t len)
+const char *check_sock_addr_string(const union check_sockaddr *ss, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN] = "?";
 
-	if (ss->ss_family == AF_INET6) {
+	if (ss->sa.sa_family == AF_INET6) {
 		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
 
 		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));

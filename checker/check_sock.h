@@ -43,9 +43,9 @@ void check_sock_close(struct check_sock *sock);
 
 /* Sets the port of `ss` to `port` when it is 0 (no port anywhere in the
  * configuration: the protocol's well-known port). */
-void check_sock_default_port(struct sockaddr_storage *ss, uint16_t port);
+void check_sock_default_port(union check_sockaddr *ss, uint16_t port);
 
 /* "10.0.0.2:25" / "[fd00::2]:53" for log lines. */
-const char *check_sock_addr_string(const struct sockaddr_storage *ss, char *buf, size_t len);
+const char *check_sock_addr_string(const union check_sockaddr *ss, char *buf, size_t len);
 
 #endif

@@ -202,7 +202,7 @@ static void check_ssl_target_host(const struct check_attempt *a, char *buf, size
 {
 	char addr[INET6_ADDRSTRLEN] = "", ifname[IF_NAMESIZE] = "";
 
-	if (a->target.ss_family == AF_INET6) {
+	if (a->target.sa.sa_family == AF_INET6) {
 		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&a->target;
 
 		inet_ntop(AF_INET6, &sin6->sin6_addr, addr, sizeof(addr));
@@ -219,7 +219,7 @@ static void check_ssl_target_host(const struct check_attempt *a, char *buf, size
 
 static uint16_t check_ssl_target_port(const struct check_attempt *a)
 {
-	if (a->target.ss_family == AF_INET6)
+	if (a->target.sa.sa_family == AF_INET6)
 		return ntohs(((const struct sockaddr_in6 *)&a->target)->sin6_port);
 	return ntohs(((const struct sockaddr_in *)&a->target)->sin_port);
 }

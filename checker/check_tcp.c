@@ -155,7 +155,7 @@ static int check_tcp_connect(struct check_tcp *t, enum check_tcp_step *step)
 	int fd, err;
 
 	*step = CHECK_TCP_SOCKET;
-	fd = socket(a->target.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(a->target.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
 	*step = CHECK_TCP_SETUP;

@@ -105,7 +105,7 @@ static int check_udp_open(struct check_udp *u, const char **what)
 	int fd, err;
 
 	*what = "UDP socket";
-	fd = socket(a->target.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(a->target.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
 	err = check_dgram_adopt(&u->d, fd);
