@@ -12,13 +12,7 @@
 
 static void check_dgram_closed(uv_handle_t *handle)
 {
-	struct check_dgram *d = handle->data;
-
-	if (--d->open_handles > 0)
-		return;
-	if (d->fd >= 0)
-		close(d->fd);
-	free(d);
+	free(handle->data);
 }
 
 static void check_dgram_release(struct check_dgram *d)
@@ -26,9 +20,13 @@ static void check_dgram_release(struct check_dgram *d)
 	if (d->attempt)
 		d->attempt->probe = NULL;
 	d->attempt = NULL;
+	if (d->sock)
+		check_sock_close(d->sock);   /* closes fd */
+	else if (d->fd >= 0)
+		close(d->fd);
+	d->sock = NULL;
+	d->fd = -1;
 	uv_close((uv_handle_t *)&d->timer, check_dgram_closed);
-	if (d->poll_open)
-		uv_close((uv_handle_t *)&d->poll, check_dgram_closed);
 }
 
 static void check_dgram_on_timer(uv_timer_t *timer)
@@ -41,15 +39,18 @@ static void check_dgram_on_timer(uv_timer_t *timer)
 		d->on_timeout(d);
 }
 
-/* An error (POLLERR) is reported by uv_poll as a negative status and
- * stops the handle; the probe reads the socket either way and finds the
- * error there (a stopped poll leaves the attempt to its timeout). */
-static void check_dgram_on_poll(uv_poll_t *poll, int status, int events)
+/* Readable, or the socket's error (an ICMP error on a connected UDP
+ * socket), which the set has already read: it is kept for
+ * check_dgram_socket_error(), where the probe looks when recv finds
+ * nothing. */
+static void check_dgram_on_sock(struct check_sock *sock, int status, int events, void *data)
 {
-	struct check_dgram *d = poll->data;
+	struct check_dgram *d = data;
 
-	(void)status;
+	(void)sock;
 	(void)events;
+	if (status < 0)
+		d->sock_error = -status;
 	if (d->attempt)
 		d->on_readable(d);
 }
@@ -63,7 +64,6 @@ void check_dgram_init(struct check_dgram *d, struct check_attempt *attempt,
 	d->on_timeout = on_timeout;
 	uv_timer_init(attempt->loop, &d->timer);
 	d->timer.data = d;
-	d->open_handles = 1;
 	attempt->probe = d;
 }
 
@@ -72,13 +72,8 @@ int check_dgram_adopt(struct check_dgram *d, int fd)
 	int err;
 
 	d->fd = fd;
-	err = uv_poll_init(d->attempt->loop, &d->poll, fd);
-	if (err < 0)
-		return err;
-	d->poll.data = d;
-	d->poll_open = true;
-	d->open_handles++;
-	return uv_poll_start(&d->poll, UV_READABLE, check_dgram_on_poll);
+	d->sock = check_sock_adopt(d->attempt->loop, fd, check_dgram_on_sock, d, &err);
+	return d->sock ? check_sock_watch(d->sock, UV_READABLE) : err;
 }
 
 void check_dgram_arm(struct check_dgram *d)
@@ -118,9 +113,12 @@ void check_dgram_cancel(struct check_attempt *attempt)
 		check_dgram_release(d);
 }
 
-int check_dgram_socket_error(const struct check_dgram *d)
+int check_dgram_socket_error(struct check_dgram *d)
 {
-	return check_fd_socket_error(d->fd);
+	int err = d->sock_error;
+
+	d->sock_error = 0;
+	return err ? err : check_fd_socket_error(d->fd);
 }
 
 void check_dgram_random(void *buf, size_t len)

@@ -1,12 +1,12 @@
 /* The life cycle shared by probes that watch a datagram socket of their
- * own (UDP_CHECK, PING_CHECK): the socket under a uv_poll, the attempt's
- * timeout under a uv_timer, failures found while starting reported from
- * the loop, and teardown that outlives cancel until libuv closes the
- * handles.
+ * own (UDP_CHECK, PING_CHECK): the socket in the loop's socket set
+ * (check_sock.h), the attempt's timeout under a uv_timer, failures found
+ * while starting reported from the loop, and teardown that outlives cancel
+ * until libuv closes the timer.
  *
  * A probe's state begins with a struct check_dgram and is allocated with
- * malloc/calloc: the state is freed (free() on the check_dgram) once both
- * handles are closed. */
+ * malloc/calloc: the state is freed (free() on the check_dgram) once the
+ * timer is closed. */
 #ifndef VIGIL_CHECK_DGRAM_H
 #define VIGIL_CHECK_DGRAM_H
 
@@ -22,10 +22,9 @@ typedef void check_dgram_cb(struct check_dgram *d);
 struct check_dgram {
 	struct check_attempt *attempt;  /* NULL once the attempt is over */
 	int fd;                         /* -1 until adopted */
-	uv_poll_t poll;
+	struct check_sock *sock;        /* watches fd once adopted */
 	uv_timer_t timer;
-	bool poll_open;
-	int open_handles;
+	int sock_error;                 /* positive errno the socket set took from SO_ERROR */
 	check_dgram_cb *on_readable, *on_timeout;
 	int early_error;                /* positive errno, see check_dgram_fail_soon */
 	const char *early_what;
@@ -48,8 +47,9 @@ void check_dgram_end(struct check_dgram *d, enum check_outcome outcome, int deta
 void check_dgram_end_errno(struct check_dgram *d, int err, const char *what);
 /* The ops' cancel for such probes. */
 void check_dgram_cancel(struct check_attempt *attempt);
-/* The socket's pending error (SO_ERROR), cleared; 0 if none. */
-int check_dgram_socket_error(const struct check_dgram *d);
+/* The socket's pending error (SO_ERROR, or the one the socket set already
+ * read), cleared; 0 if none. */
+int check_dgram_socket_error(struct check_dgram *d);
 /* Unpredictable bytes for payloads and identifiers (getrandom, else rand). */
 void check_dgram_random(void *buf, size_t len);
 

@@ -317,9 +317,11 @@ static void check_http_on_sock(struct check_sock *sock, int status, int events, 
 	struct check_http *h = data;
 
 	(void)sock;
-	if (status < 0)   /* libuv saw an error on the socket: its own error says which */
-		events = UV_READABLE | UV_WRITABLE;
-	check_http_advance(h, events);
+	if (status < 0)   /* the socket's own error */
+		check_http_fail_errno(h, h->phase == CHECK_HTTP_CONNECTING ? "connect" :
+				      h->phase == CHECK_HTTP_SENDING ? "send" : "receive", status);
+	else
+		check_http_advance(h, events);
 }
 
 static void check_http_url_start(struct check_http *h)

@@ -5,6 +5,7 @@
 #include "checker/check_runtime_private.h"
 
 #include "checker/check_curl.h"
+#include "checker/check_sock.h"
 #include "daemon/global_conf.h"
 #include "log.h"
 
@@ -250,6 +251,9 @@ struct check_runtime *check_runtime_new(uv_loop_t *loop, const struct vigil_conf
 	if (!rt->rng)
 		rt->rng = 1;
 	rt->ipvs = check_ipvs_new(loop, cfg);
+	/* probes open and close sockets all the time: the loop's socket set
+	 * stays between them (without it, each would just make its own) */
+	rt->socks_held = check_sock_hold(loop) == 0;
 	script_runner_start(rt);
 	uv_timer_init(loop, &rt->drain_timer);
 	rt->drain_timer.data = rt;
@@ -349,6 +353,8 @@ void check_runtime_free(struct check_runtime *rt)
 		check_vs_destroy(rt->vss.items[i]);
 	ptr_array_free(&rt->vss, NULL);
 	curl_hold_update(rt, false);
+	if (rt->socks_held)
+		check_sock_release(rt->loop);
 	check_ipvs_close(rt->ipvs, rt->cfg);
 	script_runner_close_after(rt->scripts, scripts_grace_us(rt->cfg->global));
 	check_runtime_forget_scripts(rt);

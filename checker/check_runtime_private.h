@@ -84,7 +84,8 @@ struct check_runtime {
 	uv_timer_t table_timer;             /* builds the wanted table once per burst */
 	bool table_pending;
 	unsigned open_handles;              /* the two timers, while closing */
-	bool curl_held;                     /* check_curl_hold() for HTTP_GET/SSL_GET */
+	bool curl_held;                     /* check_curl_hold() for SSL_GET */
+	bool socks_held;                    /* check_sock_hold(): the loop's socket set */
 	uint32_t rng;
 };
 

@@ -341,12 +341,9 @@ static void smtp_sock_cb(struct check_sock *sock, int status, int events, void *
 {
 	struct smtp_probe *p = data;
 
-	if (status < 0) {
-		/* libuv reports a socket error as EBADF: the socket knows which */
-		int err = check_sock_error(sock);
-
-		smtp_fail_errno(p, err ? err : status,
-				p->step == SMTP_CONNECTING ? "connecting" : "talking");
+	(void)sock;
+	if (status < 0) {   /* the socket's own error */
+		smtp_fail_errno(p, status, p->step == SMTP_CONNECTING ? "connecting" : "talking");
 		return;
 	}
 	if (p->step == SMTP_CONNECTING) {

@@ -9,27 +9,193 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
-struct check_sock {
-	uv_poll_t poll;                 /* first: the close callback gets it */
-	int fd;
-	check_sock_cb *cb;
-	void *data;
+/* Events taken from the set per wakeup: enough to drain a busy set in a
+ * few calls, small enough for the stack. */
+#define CHECK_SOCK_BATCH 128
+
+/* The loop's sockets: one epoll set, itself watched by one uv_poll. */
+struct check_sock_set {
+	uv_loop_t *loop;
+	struct check_sock_set *next;    /* the registry, one set per loop */
+	int epfd;
+	uv_poll_t poll;
+	unsigned users;                 /* open sockets and holders */
+	unsigned socks;                 /* open sockets: the poll keeps the loop alive while > 0 */
+	bool dispatching;               /* callbacks of one batch are running */
+	struct check_sock *closed;      /* closed during the batch: freed after it */
 };
 
-static void sock_poll_cb(uv_poll_t *handle, int status, int events)
-{
-	struct check_sock *sock = handle->data;
+struct check_sock {
+	struct check_sock_set *set;
+	int fd;                         /* -1 once closed */
+	int events;                     /* UV_READABLE | UV_WRITABLE being watched */
+	bool in_set;                    /* registered with the epoll set */
+	check_sock_cb *cb;
+	void *data;
+	struct check_sock *next_closed;
+};
 
-	sock->cb(sock, status, events, sock->data);
+static struct check_sock_set *sets;
+
+static void set_closed(uv_handle_t *handle)
+{
+	free(handle->data);
+}
+
+static void set_unlink(struct check_sock_set *set)
+{
+	for (struct check_sock_set **pp = &sets; *pp; pp = &(*pp)->next)
+		if (*pp == set) {
+			*pp = set->next;
+			return;
+		}
+}
+
+/* The last user is gone: the loop keeps nothing of ours. */
+static void set_put(struct check_sock_set *set)
+{
+	if (--set->users > 0 || set->dispatching)
+		return;
+	set_unlink(set);
+	uv_close((uv_handle_t *)&set->poll, set_closed);
+	close(set->epfd);
+}
+
+static void set_free_closed(struct check_sock_set *set)
+{
+	while (set->closed) {
+		struct check_sock *sock = set->closed;
+
+		set->closed = sock->next_closed;
+		free(sock);
+	}
+}
+
+/* One socket's event.  EPOLLERR comes with the socket's error, which is
+ * read (and so cleared) here and handed over as `status`. */
+static void sock_dispatch(struct check_sock *sock, uint32_t ev)
+{
+	int events = 0, err = 0;
+
+	if (ev & EPOLLERR)
+		err = check_fd_socket_error(sock->fd);
+	if (err) {
+		sock->cb(sock, -err, 0, sock->data);
+		return;
+	}
+	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		events |= UV_READABLE;
+	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+		events |= UV_WRITABLE;
+	events &= sock->events;
+	if (events)
+		sock->cb(sock, 0, events, sock->data);
+}
+
+/* The set has ready sockets.  A callback may close any socket, its own
+ * or one later in the batch, so closed sockets wait for the batch's end;
+ * sock->fd < 0 marks them. */
+static void set_on_ready(uv_poll_t *poll, int status, int revents)
+{
+	struct check_sock_set *set = poll->data;
+	struct epoll_event ev[CHECK_SOCK_BATCH];
+	int n;
+
+	(void)status;
+	(void)revents;
+	set->users++;   /* the set outlives its own batch */
+	set->dispatching = true;
+	n = epoll_wait(set->epfd, ev, CHECK_SOCK_BATCH, 0);
+	for (int i = 0; i < n; i++) {
+		struct check_sock *sock = ev[i].data.ptr;
+
+		if (sock->fd >= 0)
+			sock_dispatch(sock, ev[i].events);
+	}
+	set->dispatching = false;
+	set_free_closed(set);
+	set_put(set);
+}
+
+static struct check_sock_set *set_get(uv_loop_t *loop, int *err)
+{
+	struct check_sock_set *set;
+
+	for (set = sets; set; set = set->next)
+		if (set->loop == loop) {
+			set->users++;
+			return set;
+		}
+	set = XNEW(struct check_sock_set);
+	set->loop = loop;
+	set->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (set->epfd < 0) {
+		*err = -errno;
+		free(set);
+		return NULL;
+	}
+	*err = uv_poll_init(loop, &set->poll, set->epfd);
+	if (*err < 0) {
+		close(set->epfd);
+		free(set);
+		return NULL;
+	}
+	set->poll.data = set;
+	*err = uv_poll_start(&set->poll, UV_READABLE, set_on_ready);
+	if (*err < 0) {
+		uv_close((uv_handle_t *)&set->poll, set_closed);
+		close(set->epfd);
+		return NULL;
+	}
+	uv_unref((uv_handle_t *)&set->poll);   /* until it has a socket */
+	set->users = 1;
+	set->next = sets;
+	sets = set;
+	return set;
+}
+
+int check_sock_hold(uv_loop_t *loop)
+{
+	int err = 0;
+
+	return set_get(loop, &err) ? 0 : err;
+}
+
+void check_sock_release(uv_loop_t *loop)
+{
+	for (struct check_sock_set *set = sets; set; set = set->next)
+		if (set->loop == loop) {
+			set_put(set);
+			return;
+		}
+}
+
+struct check_sock *check_sock_adopt(uv_loop_t *loop, int fd, check_sock_cb *cb, void *data,
+				    int *err)
+{
+	struct check_sock_set *set = set_get(loop, err);
+	struct check_sock *sock;
+
+	if (!set)
+		return NULL;
+	if (set->socks++ == 0)
+		uv_ref((uv_handle_t *)&set->poll);
+	sock = XNEW(struct check_sock);
+	sock->set = set;
+	sock->fd = fd;
+	sock->cb = cb;
+	sock->data = data;
+	return sock;
 }
 
 /* A connect that has not failed yet: in progress, or done (UDP, or a
  * local TCP connection that completed at once). */
 static int sock_connect(int fd, const struct check_attempt *settings)
 {
-	if (connect(fd, (const struct sockaddr *)&settings->target, settings->target_len) == 0)
+	if (connect(fd, &settings->target.sa, settings->target_len) == 0)
 		return 0;
 	return errno == EINPROGRESS ? 0 : -errno;
 }
@@ -47,21 +213,9 @@ struct check_sock *check_sock_open(uv_loop_t *loop, const struct check_attempt *
 	*err = check_attempt_prepare_socket(settings, fd);
 	if (*err == 0)
 		*err = sock_connect(fd, settings);
-	if (*err < 0) {
+	sock = *err < 0 ? NULL : check_sock_adopt(loop, fd, cb, data, err);
+	if (!sock)
 		close(fd);
-		return NULL;
-	}
-	sock = XNEW(struct check_sock);
-	sock->fd = fd;
-	sock->cb = cb;
-	sock->data = data;
-	*err = uv_poll_init_socket(loop, &sock->poll, fd);
-	if (*err < 0) {
-		close(fd);
-		free(sock);
-		return NULL;
-	}
-	sock->poll.data = sock;
 	return sock;
 }
 
@@ -72,7 +226,20 @@ int check_sock_fd(const struct check_sock *sock)
 
 int check_sock_watch(struct check_sock *sock, int events)
 {
-	return uv_poll_start(&sock->poll, events, sock_poll_cb);
+	struct epoll_event ev = { .data.ptr = sock };
+
+	if (events == sock->events && sock->in_set)
+		return 0;
+	if (events & UV_READABLE)
+		ev.events |= EPOLLIN;
+	if (events & UV_WRITABLE)
+		ev.events |= EPOLLOUT;
+	if (epoll_ctl(sock->set->epfd, sock->in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, sock->fd,
+		      &ev) < 0)
+		return -errno;
+	sock->in_set = true;
+	sock->events = events;
+	return 0;
 }
 
 int check_fd_socket_error(int fd)
@@ -90,18 +257,26 @@ int check_sock_error(const struct check_sock *sock)
 	return -check_fd_socket_error(sock->fd);
 }
 
-static void sock_closed(uv_handle_t *handle)
-{
-	free(handle);   /* the poll handle is the first member */
-}
-
 void check_sock_close(struct check_sock *sock)
 {
+	struct check_sock_set *set;
+
 	if (!sock)
 		return;
-	/* libuv allows closing the fd right after uv_close() on its poll handle */
-	uv_close((uv_handle_t *)&sock->poll, sock_closed);
+	set = sock->set;
+	/* closing the descriptor takes it out of the epoll set (it is never
+	 * duplicated) */
 	close(sock->fd);
+	sock->fd = -1;
+	if (--set->socks == 0)
+		uv_unref((uv_handle_t *)&set->poll);
+	if (set->dispatching) {
+		sock->next_closed = set->closed;
+		set->closed = sock;
+	} else {
+		free(sock);
+	}
+	set_put(set);
 }
 
 void check_sock_default_port(union check_sockaddr *ss, uint16_t port)

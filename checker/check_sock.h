@@ -1,11 +1,21 @@
 /* A probe's own non-blocking socket, watched from the loop.
  *
- * SMTP_CHECK and DNS_CHECK talk over a socket they open themselves (so
- * bind_if, fwmark and the source apply through
- * check_attempt_prepare_socket) and drive it with a uv_poll handle.  The
- * handle's memory must outlive closing it, which is what this wraps:
- * check_sock_close() stops everything at once (no callback after it) and
- * the memory goes when libuv is done with it. */
+ * TCP_CHECK, HTTP_GET, SMTP_CHECK, DNS_CHECK, UDP_CHECK and PING_CHECK
+ * talk over sockets they open themselves (so bind_if, fwmark and the source apply through
+ * check_attempt_prepare_socket).  All the sockets of a loop share one
+ * epoll set, which the loop watches with one uv_poll: a socket costs an
+ * epoll_ctl to watch and its close to leave, where a uv_poll handle of
+ * its own costs five system calls more (libuv tests each new descriptor
+ * with an add and a delete, sets it non-blocking again, and deletes it on
+ * close) and about 100 bytes more.  A saturated checker has thousands of
+ * sockets in flight, so both count.
+ *
+ * The set exists while a socket is open or someone holds it (the checker
+ * runtime does, so it is not made and unmade around every check when few
+ * are in flight); a loop with neither keeps nothing of ours.  Only open
+ * sockets keep the loop running: a held set with none does not.
+ * check_sock_close() stops everything at once: no callback after it, even
+ * for an event already taken from the set. */
 #ifndef VIGIL_CHECK_SOCK_H
 #define VIGIL_CHECK_SOCK_H
 
@@ -16,8 +26,16 @@
 
 struct check_sock;
 
-/* status: 0 or a negative libuv error; events: UV_READABLE / UV_WRITABLE. */
+/* status: 0, or the socket's pending error as a negative errno (already
+ * read from SO_ERROR, so check_sock_error() no longer has it) with events
+ * 0; events: UV_READABLE / UV_WRITABLE, of those watched (a hang-up shows
+ * as both). */
 typedef void check_sock_cb(struct check_sock *sock, int status, int events, void *data);
+
+/* Keeps the loop's socket set between sockets; 0 or a negative errno.
+ * Each hold is ended by one release. */
+int check_sock_hold(uv_loop_t *loop);
+void check_sock_release(uv_loop_t *loop);
 
 /* Opens a socket of `type` (SOCK_STREAM or SOCK_DGRAM) for the family of
  * `settings->target`, applies the attempt's socket settings and starts
@@ -27,15 +45,21 @@ typedef void check_sock_cb(struct check_sock *sock, int status, int events, void
 struct check_sock *check_sock_open(uv_loop_t *loop, const struct check_attempt *settings,
 				   int type, check_sock_cb *cb, void *data, int *err);
 
+/* Watches a socket opened by the caller (non-blocking, any setup and
+ * connect done); NULL with *err a negative errno, the descriptor left to
+ * the caller, when it cannot.  check_sock_close() closes the descriptor. */
+struct check_sock *check_sock_adopt(uv_loop_t *loop, int fd, check_sock_cb *cb, void *data,
+				    int *err);
+
 int check_sock_fd(const struct check_sock *sock);
 
-/* Watches for `events` (replacing what was watched); 0 or a libuv error. */
+/* Watches for `events` (replacing what was watched); 0 or a negative errno. */
 int check_sock_watch(struct check_sock *sock, int events);
 
 /* The pending socket error (SO_ERROR) as a negative errno, or 0. */
 int check_sock_error(const struct check_sock *sock);
-/* The same for any socket `fd`, as a positive errno (0: none), for probes
- * whose sockets libuv or another library drives. */
+/* The same for any socket `fd`, as a positive errno (0: none), for
+ * sockets another library drives. */
 int check_fd_socket_error(int fd);
 
 /* Closes the socket; no callback is made after this. */

@@ -1,14 +1,15 @@
 /* TCP_CHECK: the real server is up when a TCP connection to it completes
  * within connect_timeout.  The probe makes its own non-blocking socket (so
- * bind_if, fwmark and the source apply before connect), watches it with a
- * bare uv_poll until it turns writable and reads how the connect ended
- * from SO_ERROR; the connection is closed as soon as it is established.
+ * bind_if, fwmark and the source apply before connect), watches it in the
+ * loop's socket set (check_sock.h) until it turns writable and reads how
+ * the connect ended from SO_ERROR; the connection is closed as soon as it
+ * is established.
  *
  * A saturated checker has thousands of these in flight, so the state is
- * kept small: a uv_poll rather than a uv_tcp and its uv_connect (stream
- * machinery for data this probe never sends), and the timeout in the
- * loop's shared timer queue (vrrp_timer.h) rather than a uv_timer of its
- * own. */
+ * kept small and cheap to make: the shared socket set rather than a
+ * uv_tcp and its uv_connect (stream machinery for data this probe never
+ * sends), and the timeout in the loop's shared timer queue (vrrp_timer.h)
+ * rather than a uv_timer of its own. */
 #include "config.h"
 #include "checker/check_probe.h"
 #include "checker/check_sock.h"
@@ -30,30 +31,17 @@ static const char *const check_tcp_step_names[] = {
 };
 
 struct check_tcp {
-	uv_poll_t poll;                  /* the socket, once it has one */
 	struct vrrp_precise_timer timer; /* connect_timeout, or the early failure */
 	struct check_attempt *attempt;   /* NULL once finished or cancelled */
-	int fd;                          /* -1 until poll watches a socket */
+	struct check_sock *sock;         /* NULL until the socket is watched */
 	/* a failure found while starting (a positive errno), reported from the timer */
 	int early_error;
 	uint8_t early_step;              /* enum check_tcp_step */
-	uint8_t open_handles;            /* the timer, and poll once it has a socket */
 };
-
-static void check_tcp_closed(struct check_tcp *t)
-{
-	if (--t->open_handles == 0)
-		free(t);
-}
-
-static void check_tcp_poll_closed(uv_handle_t *handle)
-{
-	check_tcp_closed(handle->data);
-}
 
 static void check_tcp_timer_closed(struct vrrp_precise_timer *timer)
 {
-	check_tcp_closed(timer->data);
+	free(timer->data);
 }
 
 /* Closes the timer and the socket: no callback runs after this, and the
@@ -61,12 +49,9 @@ static void check_tcp_timer_closed(struct vrrp_precise_timer *timer)
 static void check_tcp_release(struct check_tcp *t)
 {
 	t->attempt = NULL;
+	check_sock_close(t->sock);
+	t->sock = NULL;
 	vrrp_timer_close(&t->timer, check_tcp_timer_closed);
-	if (t->fd >= 0) {
-		/* libuv allows closing the fd right after uv_close() on its poll handle */
-		uv_close((uv_handle_t *)&t->poll, check_tcp_poll_closed);
-		close(t->fd);
-	}
 }
 
 static void check_tcp_end(struct check_tcp *t, enum check_outcome outcome, int err,
@@ -94,26 +79,21 @@ static void check_tcp_end_connect(struct check_tcp *t, int err)
 		check_tcp_end(t, check_outcome_from_errno(err), err, "connect");
 }
 
-/* Writable: the connect ended one way or the other.  libuv reports a
- * socket error (a refused connect) as UV_EBADF; SO_ERROR says which. */
-static void check_tcp_on_writable(uv_poll_t *poll, int status, int events)
+/* Writable, or the socket's error (a refused connect): the connect ended
+ * one way or the other. */
+static void check_tcp_on_writable(struct check_sock *sock, int status, int events, void *data)
 {
-	struct check_tcp *t = poll->data;
-	int err = check_fd_socket_error(t->fd);
-
 	(void)events;
-	if (err == 0 && status < 0)
-		err = -status;
-	check_tcp_end_connect(t, err);
+	check_tcp_end_connect(data, status < 0 ? -status : check_fd_socket_error(check_sock_fd(sock)));
 }
 
 /* How the connect ended, asked of the socket itself: 0 connected, a
  * positive errno refused or failed, -1 still in progress. */
 static int check_tcp_connect_state(const struct check_tcp *t)
 {
-	struct pollfd p = { .fd = t->fd, .events = POLLOUT };
+	struct pollfd p = { .fd = t->sock ? check_sock_fd(t->sock) : -1, .events = POLLOUT };
 
-	if (t->fd < 0 || poll(&p, 1, 0) != 1 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
+	if (p.fd < 0 || poll(&p, 1, 0) != 1 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
 		return -1;
 	return check_fd_socket_error(p.fd);
 }
@@ -147,7 +127,7 @@ static int check_tcp_connect_fd(const struct check_attempt *a, int fd)
 	return errno == EINPROGRESS || errno == EINTR ? 0 : errno;
 }
 
-/* Socket, options, the poll handle and connect; returns a positive errno
+/* Socket, options, the socket set and connect; returns a positive errno
  * and sets *step on failure. */
 static int check_tcp_connect(struct check_tcp *t, enum check_tcp_step *step)
 {
@@ -161,27 +141,21 @@ static int check_tcp_connect(struct check_tcp *t, enum check_tcp_step *step)
 	*step = CHECK_TCP_SETUP;
 	err = check_attempt_prepare_socket(a, fd);
 	if (err == 0)
-		err = uv_poll_init_socket(a->loop, &t->poll, fd);
-	if (err < 0) {
+		t->sock = check_sock_adopt(a->loop, fd, check_tcp_on_writable, t, &err);
+	if (!t->sock) {
 		close(fd);
 		return -err;
 	}
-	t->poll.data = t;
-	t->fd = fd;
-	t->open_handles++;
 	*step = CHECK_TCP_CONNECT;
 	return check_tcp_connect_fd(a, fd);
 }
 
-/* Arms the timeout, then watches the socket.  On a loop with no timer
- * queue yet (a unit test's), the queue's descriptor then joins the poll
- * before the socket: a late loop that finds both ready runs the timeout
- * first, which is how the tests reach check_tcp_on_timer's socket check. */
+/* Arms the timeout, then watches the socket. */
 static int check_tcp_watch(struct check_tcp *t)
 {
 	int err = vrrp_timer_start(&t->timer, t->attempt->timeout_us);
 
-	return err ? err : uv_poll_start(&t->poll, UV_WRITABLE, check_tcp_on_writable);
+	return err ? err : check_sock_watch(t->sock, UV_WRITABLE);
 }
 
 static int check_tcp_start(struct check_attempt *a)
@@ -199,8 +173,6 @@ static int check_tcp_start(struct check_attempt *a)
 	}
 	t->timer.data = t;
 	t->attempt = a;
-	t->fd = -1;
-	t->open_handles = 1;
 	a->probe = t;
 	err = check_tcp_connect(t, &step);
 	if (err) {

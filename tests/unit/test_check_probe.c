@@ -546,9 +546,9 @@ static void test_tcp_probe_timeout(void **state)
 }
 
 /* The loop comes back after connect_timeout has passed and finds the
- * timeout and the socket ready together; the timeout runs first (its
- * queue joined the loop first), but the connection was made (or refused)
- * in time and that is what counts, not the checker's lateness. */
+ * timeout and the socket ready together.  Whichever it runs first, the
+ * connection was made (or refused) in time and that is what counts, not
+ * the checker's lateness. */
 static void test_tcp_probe_late_loop_sees_the_socket(void **state)
 {
 	struct probe_run up = { 0 }, down = { 0 };
