@@ -291,20 +291,20 @@ static bool check_http_send(struct check_http *h)
 	return true;
 }
 
-/* Moves the url on as far as the socket's `events` allow; true when it
- * did move (the attempt may have ended). */
-static bool check_http_advance(struct check_http *h, int events)
+/* Moves the url on as far as the socket allows: `status` is its error
+ * (a negative errno, already read from it), else `events` what it is
+ * ready for.  A connecting socket that turns writable with no error has
+ * connected.  True when it did move (the attempt may have ended). */
+static bool check_http_advance(struct check_http *h, int status, int events)
 {
-	int err;
-
+	if (status < 0) {
+		check_http_fail_errno(h, h->phase == CHECK_HTTP_CONNECTING ? "connect" :
+				      h->phase == CHECK_HTTP_SENDING ? "send" : "receive", status);
+		return true;
+	}
 	if (h->phase == CHECK_HTTP_CONNECTING) {
 		if (!(events & UV_WRITABLE))
 			return false;
-		err = check_sock_error(h->sock);
-		if (err < 0) {
-			check_http_fail_errno(h, "connect", err);
-			return true;
-		}
 		h->phase = CHECK_HTTP_SENDING;
 	}
 	if (h->phase == CHECK_HTTP_SENDING)
@@ -314,14 +314,8 @@ static bool check_http_advance(struct check_http *h, int events)
 
 static void check_http_on_sock(struct check_sock *sock, int status, int events, void *data)
 {
-	struct check_http *h = data;
-
 	(void)sock;
-	if (status < 0)   /* the socket's own error */
-		check_http_fail_errno(h, h->phase == CHECK_HTTP_CONNECTING ? "connect" :
-				      h->phase == CHECK_HTTP_SENDING ? "send" : "receive", status);
-	else
-		check_http_advance(h, events);
+	check_http_advance(data, status, events);
 }
 
 static void check_http_url_start(struct check_http *h)
@@ -364,13 +358,18 @@ static void check_http_url_start(struct check_http *h)
 
 /* ---- the deadline ---- */
 
-/* What the socket is ready for, asked directly (see the top of the file). */
-static int check_http_ready(const struct check_http *h)
+/* What the socket is ready for, asked directly (see the top of the
+ * file); its error, if it has one, read into *status as the socket set
+ * would have. */
+static int check_http_ready(const struct check_http *h, int *status)
 {
 	struct pollfd p = { .fd = check_sock_fd(h->sock), .events = POLLIN | POLLOUT };
 	int events = 0;
 
+	*status = 0;
 	if (poll(&p, 1, 0) != 1)
+		return 0;
+	if ((p.revents & POLLERR) && (*status = check_sock_error(h->sock)) < 0)
 		return 0;
 	if (p.revents & (POLLIN | POLLERR | POLLHUP))
 		events |= UV_READABLE;
@@ -405,9 +404,13 @@ static void check_http_on_timer(uv_timer_t *timer)
 		h->grace_used = true;
 		h->deadline_us = now + (now - h->deadline_us);
 	}
-	for (int round = 0; round < CHECK_HTTP_DRAIN_MAX && h->attempt && h->sock &&
-			    check_http_advance(h, check_http_ready(h)); round++)
+	for (int round = 0; round < CHECK_HTTP_DRAIN_MAX && h->attempt && h->sock; round++) {
+		int status, events = check_http_ready(h, &status);
+
+		if (!check_http_advance(h, status, events))
+			break;
 		moved = true;
+	}
 	if (!h->attempt || h->early_text)
 		return;   /* finished, or a failure the timer now reports */
 	if (moved && now < h->deadline_us) {

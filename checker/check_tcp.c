@@ -80,11 +80,13 @@ static void check_tcp_end_connect(struct check_tcp *t, int err)
 }
 
 /* Writable, or the socket's error (a refused connect): the connect ended
- * one way or the other. */
+ * one way or the other.  The set reads the error when there is one, so
+ * writable without it is connected. */
 static void check_tcp_on_writable(struct check_sock *sock, int status, int events, void *data)
 {
+	(void)sock;
 	(void)events;
-	check_tcp_end_connect(data, status < 0 ? -status : check_fd_socket_error(check_sock_fd(sock)));
+	check_tcp_end_connect(data, -status);
 }
 
 /* How the connect ended, asked of the socket itself: 0 connected, a
