@@ -325,14 +325,10 @@ static bool smtp_writable(struct smtp_probe *p)
 	return true;
 }
 
+/* The socket set reports a failed connect as an error status, so an
+ * event without one means it connected. */
 static void smtp_connected(struct smtp_probe *p)
 {
-	int err = check_sock_error(p->sock);
-
-	if (err < 0) {
-		smtp_fail_errno(p, err, "connecting");
-		return;
-	}
 	p->step = SMTP_GREETING;
 	check_sock_watch(p->sock, UV_READABLE);
 }
