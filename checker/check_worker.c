@@ -10,11 +10,15 @@
 #include "daemon/daemon_args.h"
 #include "daemon/global_conf.h"
 #include "smtp_alert.h"
+#include "vrrp/vrrp_timer.h"
 
 static void *check_worker_start(uv_loop_t *loop, const struct vigil_config *cfg)
 {
 	struct check_runtime *rt;
 
+	/* delay_loop and connect_timeout need milliseconds, not the VRRP
+	 * worker's microseconds: no timerfd system calls per check */
+	vrrp_timer_use_milliseconds();
 	smtp_alert_configure(loop, cfg->global);
 	check_ipvs_keep_at_stop(vigild_dont_release_ipvs());
 	rt = check_runtime_new(loop, cfg);

@@ -20,8 +20,12 @@
 struct vrrp_timer_queue {
 	uv_loop_t *loop;
 	struct vrrp_timer_queue *next;      /* the registry of queues, one per loop */
-	int fd;
-	uv_poll_t poll;
+	bool coarse;                        /* woken by uv_timer, not the timerfd */
+	int fd;                             /* -1 when coarse */
+	union {
+		uv_poll_t poll;             /* the timerfd */
+		uv_timer_t timer;           /* coarse */
+	};
 	bool polling;
 	uv_idle_t closer;                   /* runs close callbacks on the next iteration */
 	bool closing_queue;
@@ -35,6 +39,12 @@ struct vrrp_timer_queue {
 };
 
 static struct vrrp_timer_queue *queues;
+static bool coarse_queues;              /* vrrp_timer_use_milliseconds() */
+
+void vrrp_timer_use_milliseconds(void)
+{
+	coarse_queues = true;
+}
 
 uint64_t vrrp_timer_now_us(void)
 {
@@ -61,6 +71,20 @@ static int arm_fd(int fd, uint64_t deadline_us)
 }
 
 static void on_readable(uv_poll_t *poll, int status, int events);
+static void on_coarse_timer(uv_timer_t *timer);
+
+/* A coarse queue's uv_timer, for the millisecond at or after the earliest
+ * deadline: libuv counts from its cached loop time (uv_now, whole
+ * milliseconds of the same clock), so this never wakes early. */
+static int queue_rearm_coarse(struct vrrp_timer_queue *q)
+{
+	uint64_t due_ms, now_ms = uv_now(q->loop);
+
+	if (q->count == 0)
+		return uv_timer_stop(&q->timer);
+	due_ms = (q->heap[0]->deadline_us + 999) / 1000;
+	return uv_timer_start(&q->timer, on_coarse_timer, due_ms > now_ms ? due_ms - now_ms : 0, 0);
+}
 
 /* Points the timerfd at the earliest deadline; the poll is an active
  * handle only while some timer is armed, so an idle loop can end. */
@@ -68,6 +92,8 @@ static int queue_rearm(struct vrrp_timer_queue *q)
 {
 	int err;
 
+	if (q->coarse)
+		return queue_rearm_coarse(q);
 	if (q->count == 0) {
 		struct itimerspec off;
 
@@ -211,6 +237,11 @@ static void on_readable(uv_poll_t *poll, int status, int events)
 	queue_fire(q);
 }
 
+static void on_coarse_timer(uv_timer_t *timer)
+{
+	queue_fire(timer->data);
+}
+
 /* ---- queues: one per loop, created on demand, freed when unused ------------- */
 
 static void queue_freed(uv_handle_t *handle)
@@ -219,7 +250,8 @@ static void queue_freed(uv_handle_t *handle)
 
 	if (--q->handles_open > 0)
 		return;
-	close(q->fd);
+	if (q->fd >= 0)
+		close(q->fd);
 	free(q->heap);
 	free(q->due);
 	free(q);
@@ -238,7 +270,7 @@ static void queue_release(struct vrrp_timer_queue *q)
 		}
 	q->closing_queue = true;
 	q->handles_open = 2;
-	uv_close((uv_handle_t *)&q->poll, queue_freed);
+	uv_close(q->coarse ? (uv_handle_t *)&q->timer : (uv_handle_t *)&q->poll, queue_freed);
 	uv_close((uv_handle_t *)&q->closer, queue_freed);
 }
 
@@ -268,19 +300,26 @@ static struct vrrp_timer_queue *queue_open(uv_loop_t *loop, int *err)
 			return q;
 	q = XNEW(struct vrrp_timer_queue);
 	q->loop = loop;
-	q->fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (q->fd < 0) {
-		*err = -errno;
-		free(q);
-		return NULL;
+	q->coarse = coarse_queues;
+	q->fd = -1;
+	if (q->coarse) {
+		uv_timer_init(loop, &q->timer);
+		q->timer.data = q;
+	} else {
+		q->fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (q->fd < 0) {
+			*err = -errno;
+			free(q);
+			return NULL;
+		}
+		*err = uv_poll_init(loop, &q->poll, q->fd);
+		if (*err) {
+			close(q->fd);
+			free(q);
+			return NULL;
+		}
+		q->poll.data = q;
 	}
-	*err = uv_poll_init(loop, &q->poll, q->fd);
-	if (*err) {
-		close(q->fd);
-		free(q);
-		return NULL;
-	}
-	q->poll.data = q;
 	uv_idle_init(loop, &q->closer);
 	q->closer.data = q;
 	q->next = queues;

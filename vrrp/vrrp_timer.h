@@ -12,7 +12,13 @@
  *
  * Times are CLOCK_MONOTONIC microseconds, the clock of uv_hrtime() and of
  * vrrp_timer_now_us(), so a deadline computed from either is the one the
- * kernel waits for.  The callback never runs before the deadline. */
+ * kernel waits for.  The callback never runs before the deadline.
+ *
+ * A process whose timers need only milliseconds (the checker: delay_loop
+ * and connect_timeout) can have its queues woken by one libuv timer
+ * instead (vrrp_timer_use_milliseconds): the same heap and the same
+ * never-early rule, without the two system calls per expiry that a
+ * timerfd costs (reading it, arming it again). */
 #ifndef VIGIL_VRRP_TIMER_H
 #define VIGIL_VRRP_TIMER_H
 
@@ -37,6 +43,10 @@ struct vrrp_precise_timer {
 	struct vrrp_precise_timer *next_closed;
 	void *data;
 };
+
+/* Queues made after this call (in this process) are woken by a uv_timer at
+ * the millisecond at or after the earliest deadline, not by a timerfd. */
+void vrrp_timer_use_milliseconds(void);
 
 /* CLOCK_MONOTONIC now, in microseconds. */
 uint64_t vrrp_timer_now_us(void);

@@ -44,6 +44,18 @@ static struct check_sock *adopt(uv_loop_t *loop, int fd, struct sock_seen *s)
 	return sock;
 }
 
+/* Two datagram socket pairs; the first end of each joins the set,
+ * watched for input. */
+static void two_watched(uv_loop_t *loop, int a[2], int b[2], struct sock_seen *sa,
+			struct sock_seen *sb)
+{
+	assert_int_equal(uv_loop_init(loop), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, a), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, b), 0);
+	assert_int_equal(check_sock_watch(adopt(loop, a[0], sa), UV_READABLE), 0);
+	assert_int_equal(check_sock_watch(adopt(loop, b[0], sb), UV_READABLE), 0);
+}
+
 /* Runs the loop dry; closing must leave nothing on it. */
 static void loop_done(uv_loop_t *loop)
 {
@@ -59,11 +71,7 @@ static void test_event_reaches_its_socket(void **state)
 	struct sock_seen sa = { 0 }, sb = { 0 };
 
 	(void)state;
-	assert_int_equal(uv_loop_init(&loop), 0);
-	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, a), 0);
-	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, b), 0);
-	assert_int_equal(check_sock_watch(adopt(&loop, a[0], &sa), UV_READABLE), 0);
-	assert_int_equal(check_sock_watch(adopt(&loop, b[0], &sb), UV_READABLE), 0);
+	two_watched(&loop, a, b, &sa, &sb);
 	assert_int_equal(write(a[1], "x", 1), 1);
 	uv_run(&loop, UV_RUN_ONCE);
 	assert_int_equal(sa.calls, 1);
@@ -85,13 +93,9 @@ static void test_close_inside_the_batch(void **state)
 	struct sock_seen sa = { 0 }, sb = { 0 };
 
 	(void)state;
-	assert_int_equal(uv_loop_init(&loop), 0);
-	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, a), 0);
-	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, b), 0);
 	sa.other = &sb;
 	sb.other = &sa;
-	assert_int_equal(check_sock_watch(adopt(&loop, a[0], &sa), UV_READABLE), 0);
-	assert_int_equal(check_sock_watch(adopt(&loop, b[0], &sb), UV_READABLE), 0);
+	two_watched(&loop, a, b, &sa, &sb);
 	assert_int_equal(write(a[1], "x", 1), 1);
 	assert_int_equal(write(b[1], "y", 1), 1);
 	loop_done(&loop);
