@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from guest_helpers import DAEMON_LOG_SH, TABLE_FUNCS_SH, section, vigild_commands
+from guest_helpers import DAEMON_LOG_SH, TABLE_FUNCS_SH, daemon_log, section, vigild_commands
 
 CONF = """global_defs {
     router_id vm-drain
@@ -72,7 +72,16 @@ import os, socket, struct, sys, time
 d = sys.argv[1]
 socks = []
 for _ in range(6):
-    s = socket.create_connection(("10.0.0.100", 80), timeout=5)
+    # a connect through the virtual service once failed in CI (the
+    # backend was not listening yet): try again, and say so on stdout
+    for attempt in range(3):
+        try:
+            s = socket.create_connection(("10.0.0.100", 80), timeout=5)
+            break
+        except OSError as e:
+            print("HOLDER connect %d failed: %r" % (attempt + 1, e), flush=True)
+    else:
+        raise SystemExit("HOLDER gave up")
     s.send(b"x")
     socks.append(s)
 open(d + "/held", "w").close()
@@ -109,6 +118,10 @@ cat > $d/vigil.conf <<'CONF_EOF'
 CONF_EOF
 ip netns exec rs python3 $d/backend.py &
 backend=$!
+# the backend listens before vigild starts: its first checks pass, so no
+# real server goes down (and out of the table) while connections are made
+i=0
+until ip netns exec rs ss -ltn | grep -q '10.0.0.3:80' || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done
 ctl() { %(build)s/vigilctl -s $d/ctl.sock "$@"; }
 %(table_funcs)s
 phase() {
@@ -178,6 +191,10 @@ def run(vm, build_dir):
 
 
 def test_held_connections_reach_both_real_servers(run):
+    # the backend listened before vigild started, so no real server ever
+    # went down: the connections met the table the test waited for
+    assert "HOLDER gave up" not in run
+    assert ": down" not in daemon_log(run), daemon_log(run)
     r = rs2(run, "held")
     assert r["up"] is True and r["drained"] is False
     assert r["active_connections"] and r["active_connections"] > 0, r
