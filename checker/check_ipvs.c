@@ -15,6 +15,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <linux/ip_vs.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,8 @@ struct check_ipvs {
 	struct lvs_table pending;        /* wanted, not yet synced */
 	bool has_pending;
 	struct lvs_table synced;         /* the last wanted table applied */
-	struct lvs_table kernel;         /* the dump after the last sync */
+	struct lvs_table kernel;         /* the services after the last sync */
+	bool kernel_counters;            /* kernel has destinations and counters */
 	uint64_t retry_ms;               /* 0: the last sync went through */
 	bool sync_daemons;               /* we started master and backup */
 	struct lvs_sync_daemon sync_applied;   /* their settings (state: master) */
@@ -37,6 +39,9 @@ struct check_ipvs {
 /* A sync the kernel partly refused is tried again, backing off. */
 #define CHECK_IPVS_RETRY_FIRST_MS 5000u
 #define CHECK_IPVS_RETRY_MAX_MS 300000u
+/* A sync with this many operations (the first of a large table, a big
+ * reload) leaves megabytes of netlink messages and plans free but mapped. */
+#define CHECK_IPVS_TRIM_OPS 256
 
 /* ---- global settings ---- */
 
@@ -124,9 +129,27 @@ static void apply_sync_daemon(struct check_ipvs *ci, const struct global_config 
 
 /* ---- syncing ---- */
 
+static int dump_kernel(struct check_ipvs *ci, enum lvs_dump_depth depth)
+{
+	struct lvs_table fresh;
+	int rc;
+
+	if (!ci->lvs)
+		return -ENOTSUP;
+	rc = lvs_dump(ci->lvs, &fresh, depth);
+	if (rc < 0) {
+		lvs_table_free(&fresh);
+		return rc;
+	}
+	lvs_table_free(&ci->kernel);
+	ci->kernel = fresh;
+	ci->kernel_counters = depth == LVS_DUMP_COUNTERS;
+	return 0;
+}
+
 static void refresh_dump(struct check_ipvs *ci)
 {
-	int rc = check_ipvs_refresh(ci);
+	int rc = dump_kernel(ci, LVS_DUMP_SERVICES);
 
 	if (rc < 0)
 		log_error("IPVS: cannot read the kernel's table: %s", strerror(-rc));
@@ -159,6 +182,7 @@ static void sync_now(struct check_ipvs *ci)
 		applied = lvs_sync(ci->lvs, &ci->pending, &ci->synced, &failed);
 		lvs_table_free(&ci->synced);
 		ci->synced = ci->pending;
+		lvs_table_trim(&ci->synced);   /* kept until the next change */
 		lvs_table_init(&ci->pending);
 		ci->has_pending = false;
 	} else {
@@ -170,6 +194,8 @@ static void sync_now(struct check_ipvs *ci)
 	else if (applied > 0 || failed > 0)
 		log_debug("IPVS: %d change(s) applied, %u failed", applied, failed);
 	refresh_dump(ci);
+	if (applied + (int)failed >= CHECK_IPVS_TRIM_OPS)
+		malloc_trim(0);
 	sync_outcome(ci, applied, failed);
 }
 
@@ -258,37 +284,31 @@ bool check_ipvs_installed(const struct check_ipvs *ci, const struct lvs_service 
 	return ts && service_as_wanted(&ts->svc, svc);
 }
 
-bool check_ipvs_dest_stats(const struct check_ipvs *ci, const struct lvs_service *svc,
+bool check_ipvs_dest_stats(struct check_ipvs *ci, const struct lvs_service *svc,
 			   const struct lvs_dest *dest, struct lvs_dest_stats *out)
 {
 	const struct lvs_table_service *ts;
-	const struct lvs_dest *d;
+	const struct lvs_dest_stats *st;
 
-	if (!ci->lvs || !(ts = lvs_table_find(&ci->kernel, svc)))
+	if (!ci->lvs || (!ci->kernel_counters && check_ipvs_refresh(ci) < 0))
 		return false;
-	d = lvs_table_find_dest(ts, dest);
-	if (!d)
+	ts = lvs_table_find(&ci->kernel, svc);
+	st = ts ? lvs_table_find_stats(ts, dest) : NULL;
+	if (!st)
 		return false;
-	*out = d->stats;
+	*out = *st;
 	return true;
 }
 
 int check_ipvs_refresh(struct check_ipvs *ci)
 {
-	struct lvs_table fresh;
-	int rc;
+	return dump_kernel(ci, LVS_DUMP_COUNTERS);
+}
 
-	if (!ci->lvs)
-		return -ENOTSUP;
-	lvs_table_init(&fresh);
-	rc = lvs_dump(ci->lvs, &fresh);
-	if (rc < 0) {
-		lvs_table_free(&fresh);
-		return rc;
-	}
-	lvs_table_free(&ci->kernel);
-	ci->kernel = fresh;
-	return 0;
+void check_ipvs_forget_counters(struct check_ipvs *ci)
+{
+	lvs_table_drop_dests(&ci->kernel);
+	ci->kernel_counters = false;
 }
 
 void check_ipvs_reconfigure(struct check_ipvs *ci, const struct vigil_config *cfg)

@@ -55,15 +55,21 @@ const char *check_ipvs_version(const struct check_ipvs *ci);
  * runs soon on the loop, coalesced with other calls. */
 void check_ipvs_want(struct check_ipvs *ci, struct lvs_table *wanted);
 
-/* After the last sync: is this service in the kernel as vigil wants it?
- * And a destination's kernel counters (false when unknown). */
+/* After the last sync: is this service in the kernel as vigil wants it? */
 bool check_ipvs_installed(const struct check_ipvs *ci, const struct lvs_service *svc);
-bool check_ipvs_dest_stats(const struct check_ipvs *ci, const struct lvs_service *svc,
+/* A destination's kernel counters (false when unknown), as of the last
+ * check_ipvs_refresh; read now when there is none since the last sync or
+ * check_ipvs_forget_counters. */
+bool check_ipvs_dest_stats(struct check_ipvs *ci, const struct lvs_service *svc,
 			   const struct lvs_dest *dest, struct lvs_dest_stats *out);
 
-/* Re-reads the kernel's counters now (for drains waiting on connections
- * to reach zero, and for status).  0 or -errno. */
+/* Re-reads the kernel's table with every destination's counters now (for
+ * drains waiting on connections to reach zero, and for status).  0 or
+ * -errno. */
 int check_ipvs_refresh(struct check_ipvs *ci);
+/* The request that wanted the counters is done: they go (the services
+ * stay for check_ipvs_installed). */
+void check_ipvs_forget_counters(struct check_ipvs *ci);
 
 /* Reload: new global settings (timeouts, sync daemon) take effect. */
 void check_ipvs_reconfigure(struct check_ipvs *ci, const struct vigil_config *cfg);

@@ -115,7 +115,7 @@ void check_runtime_changed(struct check_runtime *rt)
 
 struct stats_ctx {
 	const struct check_rs *rs;
-	const struct check_ipvs *ipvs;
+	struct check_ipvs *ipvs;
 	struct lvs_dest_stats *sum;
 	bool known;
 };
@@ -180,10 +180,12 @@ static size_t drain_check(struct check_runtime *rt, bool *changed)
 static void drain_tick(uv_timer_t *t)
 {
 	struct check_runtime *rt = t->data;
-	bool changed = false;
+	bool changed = false, waiting;
 
 	check_ipvs_refresh(rt->ipvs);
-	if (drain_check(rt, &changed) == 0) {
+	waiting = drain_check(rt, &changed) > 0;
+	check_ipvs_forget_counters(rt->ipvs);
+	if (!waiting) {
 		uv_timer_stop(&rt->drain_timer);
 		rt->drain_timer_on = false;
 	}

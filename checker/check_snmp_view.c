@@ -16,7 +16,7 @@ static struct check_runtime *current_rt;
 /* ---- describing the runtime ---- */
 
 struct services_ctx {
-	const struct check_ipvs *ipvs;
+	struct check_ipvs *ipvs;
 	const struct check_vs_config *vs;
 	const struct check_rs_config *rs;   /* NULL: counting installed services */
 	size_t n, hits;
@@ -136,6 +136,10 @@ static void view(void *data, struct snmp_checker_view *out, size_t only)
 	for (size_t i = 0; i < rt->vss.count; i++)
 		if (only == SIZE_MAX || only == i)
 			describe_vs(rt->vss.items[i], &out->vss[i]);
+	/* A walk asks for one virtual server at a time: those keep the
+	 * counters read for the first until the next table change. */
+	if (only == SIZE_MAX)
+		check_ipvs_forget_counters(rt->ipvs);
 }
 
 /* ---- realServerWeight ---- */

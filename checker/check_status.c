@@ -243,6 +243,7 @@ json_object *check_runtime_status(struct check_runtime *rt)
 		json_object_array_add(vss, check_vs_status_json(rt->vss.items[i]));
 	add(ipvs, "available", json_object_new_boolean(check_ipvs_available(rt->ipvs)));
 	add(ipvs, "version", json_object_new_string(check_ipvs_version(rt->ipvs)));
+	check_ipvs_forget_counters(rt->ipvs);
 	add(status, "virtual_servers", vss);
 	add(status, "ipvs", ipvs);
 	return status;

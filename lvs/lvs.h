@@ -47,7 +47,9 @@ struct lvs_service {
 	char pe_name[LVS_PE_NAME_MAX];  /* persistence engine, "" for none */
 };
 
-/* Counters the kernel reports (dump only; ignored when planning). */
+/* Counters the kernel reports for a destination: only a dump made with
+ * LVS_DUMP_COUNTERS has them, beside the destinations (they are most of a
+ * destination's size, and the tables vigil plans with never need them). */
 struct lvs_dest_stats {
 	uint32_t active_conns, inactive_conns, persist_conns;
 	uint64_t conns, inpkts, outpkts, inbytes, outbytes;
@@ -64,12 +66,12 @@ struct lvs_dest {
 	uint8_t tun_type;               /* IP_VS_CONN_F_TUNNEL_TYPE_* */
 	uint16_t tun_port;              /* GUE port, host order */
 	uint16_t tun_flags;             /* IP_VS_TUNNEL_ENCAP_FLAG_* */
-	struct lvs_dest_stats stats;    /* dump only */
 };
 
 struct lvs_table_service {
 	struct lvs_service svc;
 	struct lvs_dest *dests;
+	struct lvs_dest_stats *stats;   /* dests' counters, same index; NULL: none */
 	size_t n_dests, cap_dests;
 };
 
@@ -83,11 +85,22 @@ void lvs_table_free(struct lvs_table *t);
 /* Appends a service (copied) and returns its slot for lvs_table_add_dest. */
 struct lvs_table_service *lvs_table_add_service(struct lvs_table *t, const struct lvs_service *svc);
 void lvs_table_add_dest(struct lvs_table_service *ts, const struct lvs_dest *dest);
+/* The same with the destination's counters (a service's destinations
+ * either all have counters or none has). */
+void lvs_table_add_counted_dest(struct lvs_table_service *ts, const struct lvs_dest *dest,
+				const struct lvs_dest_stats *stats);
+/* Gives back the room kept for growth: for a table that is kept. */
+void lvs_table_trim(struct lvs_table *t);
+/* Keeps the services, drops their destinations and counters. */
+void lvs_table_drop_dests(struct lvs_table *t);
 /* Lookups by key; NULL if absent. */
 const struct lvs_table_service *lvs_table_find(const struct lvs_table *t,
 					       const struct lvs_service *key);
 const struct lvs_dest *lvs_table_find_dest(const struct lvs_table_service *ts,
 					   const struct lvs_dest *key);
+/* A destination's counters; NULL if absent or dumped without them. */
+const struct lvs_dest_stats *lvs_table_find_stats(const struct lvs_table_service *ts,
+						  const struct lvs_dest *key);
 bool lvs_service_same_key(const struct lvs_service *a, const struct lvs_service *b);
 bool lvs_dest_same_key(const struct lvs_dest *a, const struct lvs_dest *b);
 /* "TCP 10.0.0.1:80", "FWM 7 (IPv6)", "10.0.0.2:80" for logs. */
@@ -134,8 +147,12 @@ void lvs_close(struct lvs_handle *h);
 /* "1.2.1" */
 const char *lvs_version(const struct lvs_handle *h);
 
-/* Reads every service and its destinations (with stats).  0 or -errno. */
-int lvs_dump(struct lvs_handle *h, struct lvs_table *out);
+/* How much of the table a dump reads: the services alone, with their
+ * destinations, or with the destinations' counters too. */
+enum lvs_dump_depth { LVS_DUMP_SERVICES, LVS_DUMP_DESTS, LVS_DUMP_COUNTERS };
+
+/* Reads every service (and as `depth` says, more).  0 or -errno. */
+int lvs_dump(struct lvs_handle *h, struct lvs_table *out, enum lvs_dump_depth depth);
 
 /* Runs one operation: 0 or -errno (the kernel's answer). */
 int lvs_apply_op(struct lvs_handle *h, const struct lvs_op *op);

@@ -323,7 +323,8 @@ static void get_dest_settings(struct nlattr **tb, struct lvs_dest *out)
 		out->tun_flags = nla_get_u16(tb[IPVS_DEST_ATTR_TUN_FLAGS]);
 }
 
-int lvs_msg_parse_dest(struct nlmsghdr *nlh, int svc_family, struct lvs_dest *out)
+int lvs_msg_parse_dest(struct nlmsghdr *nlh, int svc_family, struct lvs_dest *out,
+		       struct lvs_dest_stats *stats)
 {
 	struct nlattr *tb[IPVS_DEST_ATTR_MAX + 1];
 
@@ -335,7 +336,10 @@ int lvs_msg_parse_dest(struct nlmsghdr *nlh, int svc_family, struct lvs_dest *ou
 		return -EINVAL;
 	out->port = ntohs(nla_get_u16(tb[IPVS_DEST_ATTR_PORT]));
 	get_dest_settings(tb, out);
-	get_dest_stats(tb, &out->stats);
+	if (stats) {
+		memset(stats, 0, sizeof(*stats));
+		get_dest_stats(tb, stats);
+	}
 	return 0;
 }
 

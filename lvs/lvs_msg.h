@@ -40,8 +40,10 @@ int lvs_msg_put_timeouts(struct nl_msg *msg, uint32_t tcp_s, uint32_t tcpfin_s, 
  * an attribute has the wrong size. */
 int lvs_msg_parse_service(struct nlmsghdr *nlh, struct lvs_service *out);
 /* Read the destination of a GET_DEST dump entry; a destination without
- * IPVS_DEST_ATTR_ADDR_FAMILY takes `svc_family`.  0 or -EINVAL. */
-int lvs_msg_parse_dest(struct nlmsghdr *nlh, int svc_family, struct lvs_dest *out);
+ * IPVS_DEST_ATTR_ADDR_FAMILY takes `svc_family`; its counters into `stats`
+ * unless NULL.  0 or -EINVAL. */
+int lvs_msg_parse_dest(struct nlmsghdr *nlh, int svc_family, struct lvs_dest *out,
+		       struct lvs_dest_stats *stats);
 /* Read IPVS_CMD_ATTR_DAEMON (a GET_DAEMON entry or a request built above). */
 int lvs_msg_parse_daemon(struct nlmsghdr *nlh, struct lvs_sync_daemon *out);
 

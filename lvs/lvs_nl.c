@@ -210,14 +210,26 @@ static int add_dumped_dest(struct nlmsghdr *nlh, void *arg)
 {
 	struct lvs_table_service *ts = arg;
 	struct lvs_dest dest;
-	int r = lvs_msg_parse_dest(nlh, ts->svc.family, &dest);
+	int r = lvs_msg_parse_dest(nlh, ts->svc.family, &dest, NULL);
 
 	if (r == 0)
 		lvs_table_add_dest(ts, &dest);
 	return r;
 }
 
-static int dump_dests(struct lvs_handle *h, struct lvs_table_service *ts)
+static int add_dumped_counted_dest(struct nlmsghdr *nlh, void *arg)
+{
+	struct lvs_table_service *ts = arg;
+	struct lvs_dest dest;
+	struct lvs_dest_stats stats;
+	int r = lvs_msg_parse_dest(nlh, ts->svc.family, &dest, &stats);
+
+	if (r == 0)
+		lvs_table_add_counted_dest(ts, &dest, &stats);
+	return r;
+}
+
+static int dump_dests(struct lvs_handle *h, struct lvs_table_service *ts, bool counters)
 {
 	struct nl_msg *msg = request_new(h, IPVS_CMD_GET_DEST, NLM_F_DUMP);
 
@@ -227,10 +239,10 @@ static int dump_dests(struct lvs_handle *h, struct lvs_table_service *ts)
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return request_run(h, msg, add_dumped_dest, ts);
+	return request_run(h, msg, counters ? add_dumped_counted_dest : add_dumped_dest, ts);
 }
 
-int lvs_dump(struct lvs_handle *h, struct lvs_table *out)
+int lvs_dump(struct lvs_handle *h, struct lvs_table *out, enum lvs_dump_depth depth)
 {
 	struct nl_msg *msg = request_new(h, IPVS_CMD_GET_SERVICE, NLM_F_DUMP);
 	int r;
@@ -239,8 +251,8 @@ int lvs_dump(struct lvs_handle *h, struct lvs_table *out)
 	if (!msg)
 		return -ENOMEM;
 	r = request_run(h, msg, add_dumped_service, out);
-	for (size_t i = 0; r == 0 && i < out->n_services; i++)
-		r = dump_dests(h, &out->services[i]);
+	for (size_t i = 0; r == 0 && depth != LVS_DUMP_SERVICES && i < out->n_services; i++)
+		r = dump_dests(h, &out->services[i], depth == LVS_DUMP_COUNTERS);
 	return r;
 }
 
@@ -308,7 +320,7 @@ int lvs_sync(struct lvs_handle *h, const struct lvs_table *wanted, const struct 
 {
 	struct lvs_table kernel;
 	struct lvs_plan plan;
-	int applied = 0, r = lvs_dump(h, &kernel);
+	int applied = 0, r = lvs_dump(h, &kernel, LVS_DUMP_DESTS);
 
 	if (failed)
 		*failed = 0;
@@ -411,9 +423,9 @@ const char *lvs_version(const struct lvs_handle *h)
 	return "";
 }
 
-int lvs_dump(struct lvs_handle *h, struct lvs_table *out)
+int lvs_dump(struct lvs_handle *h, struct lvs_table *out, enum lvs_dump_depth depth)
 {
-	(void)h;
+	(void)h, (void)depth;
 	lvs_table_init(out);
 	return -EOPNOTSUPP;
 }

@@ -5,6 +5,7 @@
 #include "xalloc.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +17,48 @@ void lvs_table_init(struct lvs_table *t)
 
 void lvs_table_free(struct lvs_table *t)
 {
-	for (size_t i = 0; i < t->n_services; i++)
-		free(t->services[i].dests);
+	lvs_table_drop_dests(t);
 	free(t->services);
 	lvs_table_init(t);
+}
+
+void lvs_table_drop_dests(struct lvs_table *t)
+{
+	for (size_t i = 0; i < t->n_services; i++) {
+		struct lvs_table_service *ts = &t->services[i];
+
+		free(ts->dests);
+		free(ts->stats);
+		ts->dests = NULL;
+		ts->stats = NULL;
+		ts->n_dests = ts->cap_dests = 0;
+	}
+}
+
+void lvs_table_trim(struct lvs_table *t)
+{
+	for (size_t i = 0; i < t->n_services; i++) {
+		struct lvs_table_service *ts = &t->services[i];
+
+		if (ts->n_dests == ts->cap_dests)
+			continue;
+		if (ts->n_dests == 0) {
+			free(ts->dests);
+			free(ts->stats);
+			ts->dests = NULL;
+			ts->stats = NULL;
+		} else {
+			ts->dests = xreallocarray(ts->dests, ts->n_dests, sizeof(*ts->dests));
+			if (ts->stats)
+				ts->stats = xreallocarray(ts->stats, ts->n_dests,
+							  sizeof(*ts->stats));
+		}
+		ts->cap_dests = ts->n_dests;
+	}
+	if (t->n_services && t->n_services < t->cap_services) {
+		t->services = xreallocarray(t->services, t->n_services, sizeof(*t->services));
+		t->cap_services = t->n_services;
+	}
 }
 
 struct lvs_table_service *lvs_table_add_service(struct lvs_table *t, const struct lvs_service *svc)
@@ -36,13 +75,31 @@ struct lvs_table_service *lvs_table_add_service(struct lvs_table *t, const struc
 	return ts;
 }
 
-void lvs_table_add_dest(struct lvs_table_service *ts, const struct lvs_dest *dest)
+static void add_dest(struct lvs_table_service *ts, const struct lvs_dest *dest,
+		     const struct lvs_dest_stats *stats)
 {
 	if (ts->n_dests == ts->cap_dests) {
 		ts->cap_dests = ts->cap_dests ? 2 * ts->cap_dests : 4;
 		ts->dests = xreallocarray(ts->dests, ts->cap_dests, sizeof(*ts->dests));
+		if (stats)
+			ts->stats = xreallocarray(ts->stats, ts->cap_dests, sizeof(*ts->stats));
 	}
+	if (stats)
+		ts->stats[ts->n_dests] = *stats;
 	ts->dests[ts->n_dests++] = *dest;
+}
+
+void lvs_table_add_dest(struct lvs_table_service *ts, const struct lvs_dest *dest)
+{
+	assert(!ts->stats);
+	add_dest(ts, dest, NULL);
+}
+
+void lvs_table_add_counted_dest(struct lvs_table_service *ts, const struct lvs_dest *dest,
+				const struct lvs_dest_stats *stats)
+{
+	assert(ts->stats || ts->n_dests == 0);
+	add_dest(ts, dest, stats);
 }
 
 /* Only the bytes that belong to the family count: a v4 address may sit in
@@ -86,6 +143,14 @@ const struct lvs_dest *lvs_table_find_dest(const struct lvs_table_service *ts,
 		if (lvs_dest_same_key(&ts->dests[i], key))
 			return &ts->dests[i];
 	return NULL;
+}
+
+const struct lvs_dest_stats *lvs_table_find_stats(const struct lvs_table_service *ts,
+						  const struct lvs_dest *key)
+{
+	const struct lvs_dest *d = lvs_table_find_dest(ts, key);
+
+	return d && ts->stats ? &ts->stats[d - ts->dests] : NULL;
 }
 
 static const char *protocol_name(uint16_t protocol)

@@ -132,7 +132,7 @@ static int cmd_sync(struct lvs_handle *h, int argc, char **argv)
 static int cmd_dump(struct lvs_handle *h)
 {
 	struct lvs_table t;
-	int r = lvs_dump(h, &t);
+	int r = lvs_dump(h, &t, LVS_DUMP_COUNTERS);
 
 	if (r == 0) {
 		json_object *j = lvs_tool_table_json(&t);

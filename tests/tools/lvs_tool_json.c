@@ -376,7 +376,7 @@ static json_object *stats_json(const struct lvs_dest_stats *st)
 	return o;
 }
 
-static json_object *dest_json(const struct lvs_dest *d)
+static json_object *dest_json(const struct lvs_dest *d, const struct lvs_dest_stats *st)
 {
 	json_object *o = json_object_new_object();
 
@@ -391,7 +391,8 @@ static json_object *dest_json(const struct lvs_dest *d)
 			       json_object_new_string(name_of(tunnel_types, d->tun_type)));
 	json_object_object_add(o, "tunnel_port", json_object_new_int(d->tun_port));
 	json_object_object_add(o, "tunnel_flags", flag_list_json(tunnel_flags, 2, d->tun_flags));
-	json_object_object_add(o, "stats", stats_json(&d->stats));
+	if (st)
+		json_object_object_add(o, "stats", stats_json(st));
 	return o;
 }
 
@@ -427,7 +428,8 @@ static json_object *service_json(const struct lvs_table_service *ts)
 	json_object_object_add(o, "netmask", netmask_json(s));
 	json_object_object_add(o, "pe", json_object_new_string(s->pe_name));
 	for (size_t i = 0; i < ts->n_dests; i++)
-		json_object_array_add(dests, dest_json(&ts->dests[i]));
+		json_object_array_add(dests, dest_json(&ts->dests[i],
+							 ts->stats ? &ts->stats[i] : NULL));
 	json_object_object_add(o, "dests", dests);
 	return o;
 }

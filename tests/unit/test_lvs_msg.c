@@ -198,7 +198,7 @@ static void roundtrip_dest(const struct lvs_dest *in, int svc_family, struct lvs
 
 	assert_int_equal(lvs_msg_put_service(msg, &svc, false), 0);
 	assert_int_equal(lvs_msg_put_dest(msg, in, true), 0);
-	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), svc_family, out), 0);
+	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), svc_family, out, NULL), 0);
 	nlmsg_free(msg);
 }
 
@@ -315,31 +315,32 @@ static struct nl_msg *dump_dest_msg(bool stats64, bool with_family)
 static void test_dest_dump_stats(void **state)
 {
 	struct lvs_dest out;
+	struct lvs_dest_stats st;
 	struct nl_msg *msg = dump_dest_msg(true, false);
 	char text[64];
 
 	(void)state;
 	/* No ADDR_FAMILY: the service's family (IPv6 here) applies. */
-	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), AF_INET6, &out), 0);
+	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), AF_INET6, &out, &st), 0);
 	lvs_dest_describe(&out, text, sizeof(text));
 	assert_string_equal(text, "[fd00::7]:25");
 	assert_int_equal(out.conn_flags, IP_VS_CONN_F_DROUTE);
 	assert_int_equal(out.weight, 4);
-	assert_int_equal(out.stats.active_conns, 11);
-	assert_int_equal(out.stats.inactive_conns, 12);
-	assert_int_equal(out.stats.persist_conns, 13);
-	assert_true(out.stats.conns == 5000000000ull);
-	assert_int_equal(out.stats.inpkts, 21);
-	assert_int_equal(out.stats.outpkts, 22);
-	assert_true(out.stats.inbytes == 6000000000ull);
-	assert_int_equal(out.stats.outbytes, 24);
+	assert_int_equal(st.active_conns, 11);
+	assert_int_equal(st.inactive_conns, 12);
+	assert_int_equal(st.persist_conns, 13);
+	assert_true(st.conns == 5000000000ull);
+	assert_int_equal(st.inpkts, 21);
+	assert_int_equal(st.outpkts, 22);
+	assert_true(st.inbytes == 6000000000ull);
+	assert_int_equal(st.outbytes, 24);
 	nlmsg_free(msg);
 
 	msg = dump_dest_msg(false, true);
-	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), AF_INET, &out), 0);
+	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), AF_INET, &out, &st), 0);
 	assert_int_equal(out.family, AF_INET6);
-	assert_int_equal(out.stats.conns, 20);
-	assert_true(out.stats.inbytes == 6000000000ull);
+	assert_int_equal(st.conns, 20);
+	assert_true(st.inbytes == 6000000000ull);
 	nlmsg_free(msg);
 }
 
@@ -354,7 +355,7 @@ static void test_malformed_entries_refused(void **state)
 	(void)state;
 	/* No nest at all. */
 	assert_int_equal(lvs_msg_parse_service(nlmsg_hdr(msg), &svc), -EINVAL);
-	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), AF_INET, &dest), -EINVAL);
+	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), AF_INET, &dest, NULL), -EINVAL);
 	/* No family. */
 	nest = nla_nest_start(msg, IPVS_CMD_ATTR_SERVICE);
 	nla_put_u16(msg, IPVS_SVC_ATTR_PROTOCOL, IPPROTO_TCP);
@@ -390,7 +391,7 @@ static void test_malformed_entries_refused(void **state)
 	nla_put(msg, IPVS_DEST_ATTR_ADDR, sizeof(v4), &v4);
 	nla_put_u16(msg, IPVS_DEST_ATTR_PORT, htons(80));
 	nla_nest_end(msg, nest);
-	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), AF_INET, &dest), -EINVAL);
+	assert_int_equal(lvs_msg_parse_dest(nlmsg_hdr(msg), AF_INET, &dest, NULL), -EINVAL);
 	nlmsg_free(msg);
 }
 

@@ -239,14 +239,13 @@ static void test_adopt_identical_is_no_op(void **state)
 {
 	struct fixture *f = *state;
 	struct lvs_service want = svc_tcp("10.0.0.1", 80), have = want;
-	struct lvs_dest d = dest_make("10.0.0.2", 80, IP_VS_CONN_F_MASQ, 1), k = d;
+	struct lvs_dest d = dest_make("10.0.0.2", 80, IP_VS_CONN_F_MASQ, 1);
+	struct lvs_dest_stats k = { .active_conns = 5, .inbytes = 1234 };
 
 	have.flags |= IP_VS_SVC_F_HASHED;
 	have.netmask = 0xffffffff;
-	k.stats.active_conns = 5;
-	k.stats.inbytes = 1234;
 	table_with(&f->wanted, &want, &d, 1);
-	table_with(&f->kernel, &have, &k, 1);
+	lvs_table_add_counted_dest(lvs_table_add_service(&f->kernel, &have), &d, &k);
 	plan(f, false);
 	assert_plan(f, "");
 	plan(f, true);
@@ -526,12 +525,49 @@ static void test_mixed_family_dest(void **state)
 	assert_plan(f, "edit_dest TCP [fd00::1]:80 -> 10.0.0.2:80");
 }
 
+/* Counters sit beside their destinations, found by the same key; a table
+ * trimmed or stripped of its destinations keeps what it should. */
+static void test_counters_trim_and_drop(void **state)
+{
+	struct fixture *f = *state;
+	struct lvs_service s = svc_tcp("10.0.0.1", 80);
+	struct lvs_dest d[5];
+	struct lvs_dest_stats st = { 0 };
+	struct lvs_table_service *ts = lvs_table_add_service(&f->kernel, &s);
+
+	for (int i = 0; i < 5; i++) {
+		d[i] = dest_make("10.0.0.2", (uint16_t)(8000 + i), IP_VS_CONN_F_MASQ, 1);
+		st.active_conns = (uint32_t)(100 + i);
+		lvs_table_add_counted_dest(ts, &d[i], &st);
+	}
+	assert_int_equal(ts->cap_dests, 8);
+	assert_int_equal(lvs_table_find_stats(ts, &d[3])->active_conns, 103);
+	lvs_table_trim(&f->kernel);
+	ts = &f->kernel.services[0];
+	assert_int_equal(ts->cap_dests, 5);
+	assert_int_equal(f->kernel.cap_services, 1);
+	assert_int_equal(lvs_table_find_stats(ts, &d[4])->active_conns, 104);
+	assert_int_equal(lvs_table_find_dest(ts, &d[0])->port, 8000);
+
+	/* no counters in a table built for planning */
+	table_with(&f->wanted, &s, d, 2);
+	assert_null(lvs_table_find_stats(&f->wanted.services[0], &d[0]));
+	assert_non_null(lvs_table_find_dest(&f->wanted.services[0], &d[0]));
+
+	lvs_table_drop_dests(&f->kernel);
+	assert_int_equal(f->kernel.n_services, 1);
+	assert_non_null(lvs_table_find(&f->kernel, &s));
+	assert_null(lvs_table_find_dest(&f->kernel.services[0], &d[0]));
+	assert_null(lvs_table_find_stats(&f->kernel.services[0], &d[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test_setup_teardown(test_table_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_trim_and_drop, setup, teardown),
 		cmocka_unit_test(test_op_names),
 		cmocka_unit_test_setup_teardown(test_empty_kernel_adds_service_then_dests, setup,
 						teardown),
