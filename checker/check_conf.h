@@ -162,9 +162,12 @@ struct check_checker_config {
 	struct check_defaults defaults;   /* must stay first, see check_defaults */
 	struct conf_where where;
 	enum check_type type;
+	unsigned refs;                    /* real servers sharing it beyond the first
+					   * (check_conf_share.c) */
 
-	/* generic connection options */
-	bool has_connect_ip, has_connect_port, has_bindto, has_bind_port, has_fwmark;
+	/* generic connection options (bits: room for refs in 248 bytes) */
+	bool has_connect_ip : 1, has_connect_port : 1, has_bindto : 1, has_bind_port : 1,
+		has_fwmark : 1;
 	struct vigil_addr connect_ip, bindto;
 	uint16_t connect_port, bind_port;
 	char *bind_if;

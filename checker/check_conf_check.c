@@ -366,4 +366,6 @@ void check_config_check(struct vigil_config *cfg, const struct config_load_optio
 	for (size_t i = 0; i < cfg->check->virtual_servers.count; i++)
 		check_vs(&ctx, i);
 	check_config_share_urls(cfg->check);
+	if (opts && opts->share_checkers && diags->errors == 0)
+		check_config_share_checkers(cfg->check);
 }

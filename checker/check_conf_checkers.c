@@ -21,6 +21,10 @@ void check_checker_free(void *obj)
 
 	if (!c)
 		return;
+	if (c->refs) {
+		c->refs--;
+		return;
+	}
 	check_defaults_clear(&c->defaults);
 	free(c->bind_if);
 	switch (c->type) {

@@ -51,7 +51,7 @@ static bool check_url_equal(const struct check_url_config *a, const struct check
 	       && a->regex_max_offset == b->regex_max_offset;
 }
 
-static bool urls_equal(const struct ptr_array *a, const struct ptr_array *b)
+bool check_url_lists_equal(const struct ptr_array *a, const struct ptr_array *b)
 {
 	if (a->count != b->count)
 		return false;
@@ -67,7 +67,7 @@ static void share_urls(struct check_checker_config *c, struct check_checker_conf
 {
 	if (c->type != CHECK_TYPE_HTTP_GET && c->type != CHECK_TYPE_SSL_GET)
 		return;
-	if (!*model || !urls_equal(&c->http.urls, &(*model)->http.urls)) {
+	if (!*model || !check_url_lists_equal(&c->http.urls, &(*model)->http.urls)) {
 		*model = c;
 		return;
 	}

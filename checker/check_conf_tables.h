@@ -50,6 +50,10 @@ void check_url_free(void *url);
  * struct check_url_config); after the checks, whose messages name each
  * url's own line. */
 void check_config_share_urls(struct check_config *cc);
+bool check_url_lists_equal(const struct ptr_array *a, const struct ptr_array *b);
+/* Makes equal checkers share one object (check_conf_share.c): only for a
+ * process that never reports a checker's line (config_load_options). */
+void check_config_share_checkers(struct check_config *cc);
 void check_rs_free(void *rs);
 void check_vs_free(void *vs);
 

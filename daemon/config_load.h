@@ -18,6 +18,10 @@ struct config_load_options {
 	 * scripts exist and are safe to run.  Off for the fuzzer and for unit
 	 * tests that are about syntax only. */
 	bool check_host;
+	/* The process runs the configuration and never shows a checker's
+	 * line: equal checker blocks may share one object (the checker
+	 * worker; see checker/check_conf_share.c). */
+	bool share_checkers;
 };
 
 /* Returns the configuration, or NULL when any error was reported in

@@ -52,6 +52,7 @@ static struct vigil_config *worker_load(const struct worker *w, struct conf_diag
 	struct config_load_options opts = {
 		.config_id = w->args->config_id,
 		.check_host = true,
+		.share_checkers = w->ops->kind == WORKER_CHECKER,
 	};
 
 	return vigil_config_load(w->args->config_file, &opts, diags);

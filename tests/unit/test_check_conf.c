@@ -1118,6 +1118,63 @@ static void test_http_url_errors(void **state)
 	unload(&l);
 }
 
+/* In the checker worker (share_checkers) equal checker blocks become one
+ * object: the twin of each real server's first and second checker is
+ * found, a block that differs in one option is not shared, and freeing
+ * the configuration frees each object once (ASan in the second build). */
+static const struct check_checker_config *checker_at(const struct loaded *l, size_t vs,
+						     size_t rs, size_t i)
+{
+	const struct check_vs_config *v = l->cfg->check->virtual_servers.items[vs];
+	const struct check_rs_config *r = v->real_servers.items[rs];
+
+	return r->checkers.items[i];
+}
+
+static void test_equal_checkers_shared_in_the_worker(void **state)
+{
+	const char *text =
+		"virtual_server 10.0.0.1 80 {\n"
+		"  real_server 10.0.1.1 80 {\n"
+		"    TCP_CHECK {\n      connect_timeout 2\n    }\n"
+		"    HTTP_GET {\n      url {\n        path /a\n      }\n    }\n  }\n"
+		"  real_server 10.0.1.2 80 {\n"
+		"    TCP_CHECK {\n      connect_timeout 2\n    }\n"
+		"    HTTP_GET {\n      url {\n        path /a\n      }\n    }\n  }\n"
+		"  real_server 10.0.1.3 80 {\n"
+		"    TCP_CHECK {\n      connect_timeout 3\n    }\n"
+		"    HTTP_GET {\n      url {\n        path /b\n      }\n    }\n  }\n"
+		"}\n"
+		"virtual_server 10.0.0.2 80 {\n"
+		"  real_server 10.0.1.4 80 {\n"
+		"    TCP_CHECK {\n      connect_timeout 3\n    }\n"
+		"    HTTP_GET {\n      url {\n        path /b\n      }\n"
+		"      connect_port 8080\n    }\n  }\n"
+		"}\n";
+	struct config_load_options opts = { .config_id = "test", .share_checkers = true };
+	struct loaded l;
+
+	(void)state;
+	conf_diags_init(&l.diags);
+	l.cfg = vigil_config_load_string(F, text, &opts, &l.diags);
+	unit_assert_no_errors(&l.diags);
+	l.json = NULL;
+	assert_ptr_equal(checker_at(&l, 0, 0, 0), checker_at(&l, 0, 1, 0));
+	assert_ptr_equal(checker_at(&l, 0, 0, 1), checker_at(&l, 0, 1, 1));
+	assert_ptr_not_equal(checker_at(&l, 0, 1, 0), checker_at(&l, 0, 2, 0));
+	assert_ptr_not_equal(checker_at(&l, 0, 1, 1), checker_at(&l, 0, 2, 1));
+	/* across virtual servers too, but not with a different connect_port */
+	assert_ptr_equal(checker_at(&l, 0, 2, 0), checker_at(&l, 1, 0, 0));
+	assert_ptr_not_equal(checker_at(&l, 0, 2, 1), checker_at(&l, 1, 0, 1));
+	assert_int_equal(checker_at(&l, 1, 0, 1)->connect_port, 8080);
+	unload(&l);
+
+	/* elsewhere (the parent's dump names each block's line): no sharing */
+	load_ok(&l, text);
+	assert_ptr_not_equal(checker_at(&l, 0, 0, 0), checker_at(&l, 0, 1, 0));
+	unload(&l);
+}
+
 /* Real servers whose HTTP_GET url lists are equal share the url objects
  * (memory: one url per list, not per real server); a different list does
  * not, the dump is the same, and the checks, made before the sharing,
@@ -1810,6 +1867,7 @@ int main(void)
 		cmocka_unit_test(test_http_get),
 		cmocka_unit_test(test_http_url_errors),
 		cmocka_unit_test(test_http_equal_url_lists_are_shared),
+		cmocka_unit_test(test_equal_checkers_shared_in_the_worker),
 		cmocka_unit_test(test_ssl_get_and_ssl_block),
 		cmocka_unit_test(test_smtp_check),
 		cmocka_unit_test(test_dns_check),
