@@ -133,14 +133,24 @@ static void checker_attempt_drop(struct check_checker *c)
 	c->attempt = NULL;
 }
 
+void check_checker_params(const struct check_checker *c, struct check_sched_params *p)
+{
+	struct check_defaults eff;
+
+	check_checker_effective(c->rs->vs->cfg, c->rs->cfg, c->cfg, &eff);
+	check_sched_params_from(&eff, p);
+}
+
 static void checker_done(struct check_attempt *a, const struct check_result *r)
 {
 	struct check_checker *c = a->data;
+	struct check_sched_params p;
 	enum check_sched_change change;
 	uint64_t next_us;
 
 	c->running = false;
-	change = check_sched_result(&c->sched, r, wall_now_us(), &next_us);
+	check_checker_params(c, &p);
+	change = check_sched_result(&c->sched, &p, r, wall_now_us(), &next_us);
 	if (change != CHECK_SCHED_SAME)
 		checker_log_change(c, change);
 	else if (r->no_verdict)
@@ -196,11 +206,13 @@ static void checker_fire(struct vrrp_precise_timer *t)
 {
 	struct check_checker *c = t->data;
 	struct check_result r = { .outcome = CHECK_FAIL_INTERNAL, .weight = -1 };
+	struct check_sched_params p;
 	int rc;
 
 	c->suspended = check_vs_is_suspended(c->rs->vs);
 	if (c->suspended) {
-		checker_arm_next(c, mono_now_us(), c->sched.p.delay_loop_us);
+		check_checker_params(c, &p);
+		checker_arm_next(c, mono_now_us(), p.delay_loop_us);
 		return;
 	}
 	checker_attempt_prepare(c);
@@ -328,10 +340,11 @@ struct check_checker *check_checker_new(struct check_rs *rs, json_object *checke
 
 void check_checker_start(struct check_checker *c)
 {
-	uint64_t delay = check_sched_first_delay_us(&c->sched.p,
-						    check_runtime_random(c->rs->vs->rt));
+	struct check_sched_params p;
 
-	checker_arm_at(c, mono_now_us() + delay);
+	check_checker_params(c, &p);
+	checker_arm_at(c, mono_now_us() +
+			  check_sched_first_delay_us(&p, check_runtime_random(c->rs->vs->rt)));
 }
 
 /* A kept checker points into the new configuration; an attempt in flight

@@ -20,7 +20,7 @@ static json_object *down_reason(const struct check_rs *rs)
 		return NULL;
 	for (size_t i = 0; i < rs->checkers.count; i++) {
 		const struct check_checker *c = rs->checkers.items[i];
-		const struct check_sched_last *last = &c->sched.last_failure;
+		const struct check_sched_last *last = check_sched_last_failure(&c->sched);
 
 		if (c->sched.up || !last->valid)
 			continue;

@@ -107,6 +107,8 @@ bool check_rs_conn_stats(const struct check_rs *rs, struct lvs_dest_stats *sum);
 /* check_checker.c */
 struct check_checker *check_checker_new(struct check_rs *rs, json_object *checkers, size_t i);
 void check_checker_start(struct check_checker *c);         /* first attempt after warmup */
+/* Its schedule's parameters, from the configuration as it is now. */
+void check_checker_params(const struct check_checker *c, struct check_sched_params *p);
 /* Keeps state and timer, points at the new configuration (reload). */
 void check_checker_adopt(struct check_checker *c, struct check_rs *rs,
 			 const struct check_checker_config *cc);

@@ -24,22 +24,8 @@ void check_sched_params_from(const struct check_defaults *eff, struct check_sche
 void check_sched_init(struct check_schedule *s, const struct check_sched_params *p)
 {
 	memset(s, 0, sizeof(*s));
-	s->p = *p;
-	if (!s->p.rise)
-		s->p.rise = 1;
-	if (!s->p.fall)
-		s->p.fall = 1;
 	s->up = !p->alpha;
 	s->weight = -1;
-}
-
-void check_sched_update_params(struct check_schedule *s, const struct check_sched_params *p)
-{
-	s->p = *p;
-	if (!s->p.rise)
-		s->p.rise = 1;
-	if (!s->p.fall)
-		s->p.fall = 1;
 }
 
 uint64_t check_sched_first_delay_us(const struct check_sched_params *p, uint32_t random)
@@ -73,19 +59,27 @@ const char *check_sched_text(const struct check_sched_last *l)
 void check_sched_free(struct check_schedule *s)
 {
 	check_text_put(s->last.text);
-	check_text_put(s->last_failure.text);
-	s->last.text = s->last_failure.text = NULL;
-	free(s->fail_counts);
-	s->fail_counts = NULL;
+	s->last.text = NULL;
+	if (s->failed)
+		check_text_put(s->failed->last.text);
+	free(s->failed);
+	s->failed = NULL;
+}
+
+const struct check_sched_last *check_sched_last_failure(const struct check_schedule *s)
+{
+	static const struct check_sched_last none;
+
+	return s->failed ? &s->failed->last : &none;
 }
 
 uint32_t check_sched_outcome_count(const struct check_schedule *s, enum check_outcome outcome)
 {
 	if (outcome == CHECK_OK)
 		return s->oks;
-	if ((unsigned)outcome >= CHECK_OUTCOME_COUNT || !s->fail_counts)
+	if ((unsigned)outcome >= CHECK_OUTCOME_COUNT || !s->failed)
 		return 0;
-	return s->fail_counts[outcome];
+	return s->failed->counts[outcome];
 }
 
 static void count_outcome(struct check_schedule *s, enum check_outcome outcome)
@@ -94,11 +88,10 @@ static void count_outcome(struct check_schedule *s, enum check_outcome outcome)
 		s->oks++;
 		return;
 	}
-	if ((unsigned)outcome >= CHECK_OUTCOME_COUNT)
-		return;
-	if (!s->fail_counts)
-		s->fail_counts = xcalloc(CHECK_OUTCOME_COUNT, sizeof(*s->fail_counts));
-	s->fail_counts[outcome]++;
+	if (!s->failed)
+		s->failed = XNEW(struct check_sched_failures);
+	if ((unsigned)outcome < CHECK_OUTCOME_COUNT)
+		s->failed->counts[outcome]++;
 }
 
 /* Points *slot at the shared `text` (NULL for ""); most results repeat
@@ -121,29 +114,32 @@ static void remember(struct check_sched_last *l, const struct check_result *r, u
 }
 
 /* Counts a result that disagrees with the state; true once it is enough. */
-static bool disagreement_reaches(struct check_schedule *s, bool ok)
+static bool disagreement_reaches(struct check_schedule *s, const struct check_sched_params *p,
+				 bool ok)
 {
 	if (ok) {
 		s->failures = 0;
-		return ++s->successes >= s->p.rise;
+		return ++s->successes >= (p->rise ? p->rise : 1);
 	}
 	s->successes = 0;
-	return ++s->failures >= s->p.fall;
+	return ++s->failures >= (p->fall ? p->fall : 1);
 }
 
-enum check_sched_change check_sched_result(struct check_schedule *s, const struct check_result *r,
-					   uint64_t wall_us, uint64_t *next_us)
+enum check_sched_change check_sched_result(struct check_schedule *s,
+					   const struct check_sched_params *p,
+					   const struct check_result *r, uint64_t wall_us,
+					   uint64_t *next_us)
 {
 	bool ok = r->outcome == CHECK_OK;
 
 	s->attempts++;
 	count_outcome(s, r->outcome);
 	if (!ok)
-		remember(&s->last_failure, r, wall_us);
+		remember(&s->failed->last, r, wall_us);
 	remember(&s->last, r, wall_us);
 	if (r->weight >= 0)
 		s->weight = r->weight;
-	*next_us = s->p.delay_loop_us;
+	*next_us = p->delay_loop_us;
 	/* vigil's own shortage is no evidence either way: counts unchanged */
 	if (r->no_verdict)
 		return CHECK_SCHED_SAME;
@@ -151,8 +147,8 @@ enum check_sched_change check_sched_result(struct check_schedule *s, const struc
 		s->successes = s->failures = 0;
 		return CHECK_SCHED_SAME;
 	}
-	if (!disagreement_reaches(s, ok)) {
-		*next_us = s->p.delay_before_retry_us;
+	if (!disagreement_reaches(s, p, ok)) {
+		*next_us = p->delay_before_retry_us;
 		return CHECK_SCHED_SAME;
 	}
 	s->up = ok;

@@ -41,7 +41,7 @@ void check_sched_params_from(const struct check_defaults *eff, struct check_sche
 
 /* The text is a counted reference to one copy per distinct text, shared
  * by every schedule (most checkers say the same thing): a fixed buffer of
- * check_result's size in `last` and `last_failure` was most of a
+ * check_result's size in the last result and the last failure was most of a
  * checker's memory (check_text.h).  Use check_sched_text(). */
 struct check_sched_last {
 	bool valid;                     /* an attempt has ended */
@@ -54,18 +54,25 @@ struct check_sched_last {
 /* The result's text ("" before any). */
 const char *check_sched_text(const struct check_sched_last *l);
 
+/* What a checker's failures left: made on the first one, as most
+ * checkers never see one (tens of thousands of schedules).  Counts wrap
+ * after 136 years at one check a second. */
+struct check_sched_failures {
+	struct check_sched_last last;
+	uint32_t counts[CHECK_OUTCOME_COUNT];
+};
+
+/* One checker's state.  Its parameters are not kept here: they follow
+ * from the configuration, and the caller passes them to each call that
+ * needs them (40 bytes less for each of tens of thousands of checkers). */
 struct check_schedule {
-	struct check_sched_params p;
 	bool up;
 	uint32_t successes, failures;   /* consecutive, disagreeing with `up` */
 	int32_t weight;                 /* dynamic weight asked for; -1: none */
-	struct check_sched_last last, last_failure;
+	struct check_sched_last last;
 	uint64_t attempts, transitions;
-	/* Results by outcome (136 years at one check a second each), through
-	 * check_sched_outcome_count(): the counts of failures are made on the
-	 * first one, as most checkers never see one. */
-	uint32_t oks;
-	uint32_t *fail_counts;          /* [CHECK_OUTCOME_COUNT]; NULL: no failure yet */
+	uint32_t oks;                   /* results by outcome: check_sched_outcome_count */
+	struct check_sched_failures *failed;   /* NULL: no failure yet */
 };
 
 /* What one result did. */
@@ -75,9 +82,13 @@ enum check_sched_change {
 	CHECK_SCHED_WENT_DOWN,
 };
 
+/* Starts up, or down with p->alpha. */
 void check_sched_init(struct check_schedule *s, const struct check_sched_params *p);
 /* Frees what the results left (texts, counts); init makes it usable again. */
 void check_sched_free(struct check_schedule *s);
+
+/* The last failed attempt (not `valid` before the first). */
+const struct check_sched_last *check_sched_last_failure(const struct check_schedule *s);
 
 /* How many attempts ended with `outcome`. */
 uint32_t check_sched_outcome_count(const struct check_schedule *s, enum check_outcome outcome);
@@ -104,18 +115,16 @@ uint64_t check_sched_next_due_us(uint64_t due_us, uint64_t started_us, uint64_t 
 /* Applies one attempt's result (ended at wall time `wall_us`); returns what
  * changed and sets *next_us to the delay before the next attempt.  A
  * dynamic weight (r->weight >= 0) is remembered whatever the outcome. */
-enum check_sched_change check_sched_result(struct check_schedule *s, const struct check_result *r,
-					   uint64_t wall_us, uint64_t *next_us);
+enum check_sched_change check_sched_result(struct check_schedule *s,
+					   const struct check_sched_params *p,
+					   const struct check_result *r, uint64_t wall_us,
+					   uint64_t *next_us);
 
 /* Whether the last result disagreed with the state and is being counted
  * towards rise or fall: the next attempt is a retry, due
  * delay_before_retry after that result (keepalived's "delay before retry
  * after failure"), not on the timetable. */
 bool check_sched_retrying(const struct check_schedule *s);
-
-/* New parameters (a reload that changed nothing about the check itself but
- * must not lose the state): counts stay, rise/fall apply from now on. */
-void check_sched_update_params(struct check_schedule *s, const struct check_sched_params *p);
 
 /* ---- real server ---- */
 

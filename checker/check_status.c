@@ -55,7 +55,9 @@ static json_object *checker_json(const struct check_checker *c)
 	const struct check_schedule *s = &c->sched;
 	json_object *o = json_object_new_object();
 	bool have = s->last.valid;
+	struct check_sched_params p;
 
+	check_checker_params(c, &p);
 	add(o, "type", json_object_new_string(check_type_names[c->cfg->type]));
 	add(o, "state", json_object_new_string(s->up ? "up" : "down"));
 	add(o, "last_outcome", have ? json_object_new_string(check_outcome_name(s->last.outcome))
@@ -66,8 +68,8 @@ static json_object *checker_json(const struct check_checker *c)
 				       : NULL);
 	add(o, "consecutive_successes", json_object_new_int64(s->successes));
 	add(o, "consecutive_failures", json_object_new_int64(s->failures));
-	add(o, "rise", json_object_new_int64(s->p.rise));
-	add(o, "fall", json_object_new_int64(s->p.fall));
+	add(o, "rise", json_object_new_int64(p.rise));
+	add(o, "fall", json_object_new_int64(p.fall));
 	add(o, "attempts", json_object_new_int64((int64_t)s->attempts));
 	add(o, "failures", json_object_new_int64((int64_t)(s->attempts - s->oks)));
 	add(o, "transitions", json_object_new_int64((int64_t)s->transitions));
@@ -79,14 +81,15 @@ static json_object *checker_json(const struct check_checker *c)
 
 /* ---- real servers ---- */
 
-/* The newest `last` (or `last_failure`) over the checkers. */
+/* The newest last result (or last failure) over the checkers. */
 static const struct check_sched_last *newest(const struct check_rs *rs, bool failure)
 {
 	const struct check_sched_last *best = NULL;
 
 	for (size_t i = 0; i < rs->checkers.count; i++) {
 		const struct check_checker *c = rs->checkers.items[i];
-		const struct check_sched_last *l = failure ? &c->sched.last_failure : &c->sched.last;
+		const struct check_sched_last *l = failure ? check_sched_last_failure(&c->sched)
+							       : &c->sched.last;
 
 		if (l->valid && (!best || l->wall_us > best->wall_us))
 			best = l;

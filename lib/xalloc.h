@@ -30,7 +30,7 @@ struct ptr_array {
 void ptr_array_push(struct ptr_array *a, void *item);
 void ptr_array_free(struct ptr_array *a, void (*free_item)(void *));
 /* Gives back the unused slots of an array that is complete (it grows by
- * doubling from 8): for arrays that live as long as the process, such as
+ * doubling from 2): for arrays that live as long as the process, such as
  * a real server's one or two checkers.  A later push grows it again. */
 void ptr_array_fit(struct ptr_array *a);
 

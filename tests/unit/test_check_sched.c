@@ -18,6 +18,16 @@ static const struct check_sched_params params = {
 	.rise = 2, .fall = 3,
 };
 
+/* The parameters the schedule under test was made with: the schedule
+ * does not keep them, each result is given them again. */
+static const struct check_sched_params *sched_params;
+
+static void init(struct check_schedule *s, const struct check_sched_params *p)
+{
+	sched_params = p;
+	check_sched_init(s, p);
+}
+
 static struct check_result result(enum check_outcome outcome)
 {
 	struct check_result r = { .outcome = outcome, .weight = -1, .latency_us = 1234 };
@@ -33,7 +43,7 @@ static void feed(struct check_schedule *s, enum check_outcome outcome,
 	struct check_result r = result(outcome);
 	uint64_t next = 0;
 
-	assert_int_equal(check_sched_result(s, &r, 1700000000ULL * S, &next), want);
+	assert_int_equal(check_sched_result(s, sched_params, &r, 1700000000ULL * S, &next), want);
 	assert_int_equal(next, want_next_us);
 }
 
@@ -117,16 +127,16 @@ static void test_no_verdict_changes_nothing(void **state)
 
 	(void)state;
 	p.fall = 1;
-	check_sched_init(&s, &p);
+	init(&s, &p);
 	r.no_verdict = true;
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(check_sched_result(&s, &r, 1, &next), CHECK_SCHED_SAME);
+		assert_int_equal(check_sched_result(&s, sched_params, &r, 1, &next), CHECK_SCHED_SAME);
 	assert_true(s.up);
 	assert_int_equal(s.failures, 0);
 	assert_int_equal(next, p.delay_loop_us);
 	assert_int_equal(s.attempts, 3);
 	assert_int_equal(check_sched_outcome_count(&s, CHECK_FAIL_INTERNAL), 3);
-	assert_true(s.last_failure.valid);
+	assert_true(check_sched_last_failure(&s)->valid);
 	feed(&s, CHECK_FAIL_INTERNAL, CHECK_SCHED_WENT_DOWN, p.delay_loop_us);
 	check_sched_free(&s);
 }
@@ -137,7 +147,7 @@ static void test_retrying_while_counting(void **state)
 	struct check_schedule s;
 
 	(void)state;
-	check_sched_init(&s, &params);
+	init(&s, &params);
 	assert_false(check_sched_retrying(&s));
 	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, params.delay_before_retry_us);
 	assert_true(check_sched_retrying(&s));
@@ -155,7 +165,7 @@ static void test_fall_failures_with_faster_retries(void **state)
 	struct check_schedule s;
 
 	(void)state;
-	check_sched_init(&s, &params);
+	init(&s, &params);
 	assert_true(s.up);
 	feed(&s, CHECK_OK, CHECK_SCHED_SAME, 10 * S);
 	feed(&s, CHECK_FAIL_CONNECT_REFUSED, CHECK_SCHED_SAME, 2 * S);
@@ -176,7 +186,7 @@ static void test_a_success_resets_the_failure_count(void **state)
 	struct check_schedule s;
 
 	(void)state;
-	check_sched_init(&s, &params);
+	init(&s, &params);
 	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, 2 * S);
 	feed(&s, CHECK_FAIL_TIMEOUT, CHECK_SCHED_SAME, 2 * S);
 	feed(&s, CHECK_OK, CHECK_SCHED_SAME, 10 * S);
@@ -194,7 +204,7 @@ static void test_rise_successes_bring_it_up(void **state)
 
 	(void)state;
 	p.alpha = true;          /* alpha: starts down */
-	check_sched_init(&s, &p);
+	init(&s, &p);
 	assert_false(s.up);
 	feed(&s, CHECK_OK, CHECK_SCHED_SAME, 2 * S);
 	feed(&s, CHECK_FAIL_BAD_STATUS, CHECK_SCHED_SAME, 10 * S);   /* count reset */
@@ -210,7 +220,7 @@ static void test_rise_and_fall_of_one_act_at_once(void **state)
 	struct check_sched_params p = { .delay_loop_us = S, .delay_before_retry_us = S };
 
 	(void)state;
-	check_sched_init(&s, &p);     /* rise/fall 0 are taken as 1 */
+	init(&s, &p);     /* rise/fall 0 are taken as 1 */
 	feed(&s, CHECK_FAIL_SCRIPT_EXIT, CHECK_SCHED_WENT_DOWN, S);
 	feed(&s, CHECK_OK, CHECK_SCHED_WENT_UP, S);
 	check_sched_free(&s);
@@ -223,15 +233,15 @@ static void test_counters_last_result_and_dynamic_weight(void **state)
 	uint64_t next;
 
 	(void)state;
-	check_sched_init(&s, &params);
+	init(&s, &params);
 	assert_false(s.last.valid);
 	assert_int_equal(s.weight, -1);
 	r.weight = 7;
-	check_sched_result(&s, &r, 5 * S, &next);
+	check_sched_result(&s, sched_params, &r, 5 * S, &next);
 	r = result(CHECK_FAIL_CONNECT_REFUSED);
-	check_sched_result(&s, &r, 6 * S, &next);
+	check_sched_result(&s, sched_params, &r, 6 * S, &next);
 	r = result(CHECK_OK);          /* weight -1: keeps the last one asked */
-	check_sched_result(&s, &r, 7 * S, &next);
+	check_sched_result(&s, sched_params, &r, 7 * S, &next);
 	assert_int_equal(s.weight, 7);
 	assert_int_equal(s.attempts, 3);
 	assert_int_equal(check_sched_outcome_count(&s, CHECK_OK), 2);
@@ -240,9 +250,9 @@ static void test_counters_last_result_and_dynamic_weight(void **state)
 	assert_int_equal(s.last.outcome, CHECK_OK);
 	assert_int_equal(s.last.wall_us, 7 * S);
 	assert_int_equal(s.last.latency_us, 1234);
-	assert_int_equal(s.last_failure.outcome, CHECK_FAIL_CONNECT_REFUSED);
-	assert_int_equal(s.last_failure.wall_us, 6 * S);
-	assert_string_equal(s.last_failure.text, "connect-refused");
+	assert_int_equal(check_sched_last_failure(&s)->outcome, CHECK_FAIL_CONNECT_REFUSED);
+	assert_int_equal(check_sched_last_failure(&s)->wall_us, 6 * S);
+	assert_string_equal(check_sched_last_failure(&s)->text, "connect-refused");
 	check_sched_free(&s);
 }
 
@@ -254,7 +264,7 @@ static void text_result(struct check_schedule *s, enum check_outcome outcome, co
 	uint64_t next;
 
 	snprintf(r.text, sizeof(r.text), "%s", text);
-	check_sched_result(s, &r, 1, &next);
+	check_sched_result(s, sched_params, &r, 1, &next);
 }
 
 static void test_texts_of_last_result_and_last_failure(void **state)
@@ -262,30 +272,30 @@ static void test_texts_of_last_result_and_last_failure(void **state)
 	struct check_schedule s;
 
 	(void)state;
-	check_sched_init(&s, &params);
+	init(&s, &params);
 	assert_string_equal(check_sched_text(&s.last), "");
-	assert_string_equal(check_sched_text(&s.last_failure), "");
+	assert_string_equal(check_sched_text(check_sched_last_failure(&s)), "");
 	text_result(&s, CHECK_OK, "connected");
 	assert_string_equal(check_sched_text(&s.last), "connected");
-	assert_false(s.last_failure.valid);
+	assert_false(check_sched_last_failure(&s)->valid);
 	text_result(&s, CHECK_FAIL_TIMEOUT, "no answer");
 	text_result(&s, CHECK_FAIL_CONNECT_REFUSED, "refused");
 	assert_string_equal(check_sched_text(&s.last), "refused");
-	assert_string_equal(check_sched_text(&s.last_failure), "refused");
+	assert_string_equal(check_sched_text(check_sched_last_failure(&s)), "refused");
 	text_result(&s, CHECK_OK, "connected");
 	text_result(&s, CHECK_OK, "connected again");
 	assert_string_equal(check_sched_text(&s.last), "connected again");
-	assert_string_equal(check_sched_text(&s.last_failure), "refused");
+	assert_string_equal(check_sched_text(check_sched_last_failure(&s)), "refused");
 	text_result(&s, CHECK_FAIL_TIMEOUT, "connected again");
 	text_result(&s, CHECK_FAIL_TIMEOUT, "no answer");
 	assert_string_equal(check_sched_text(&s.last), "no answer");
-	assert_string_equal(check_sched_text(&s.last_failure), "no answer");
-	assert_int_equal(s.last_failure.outcome, CHECK_FAIL_TIMEOUT);
+	assert_string_equal(check_sched_text(check_sched_last_failure(&s)), "no answer");
+	assert_int_equal(check_sched_last_failure(&s)->outcome, CHECK_FAIL_TIMEOUT);
 	assert_int_equal(check_sched_outcome_count(&s, CHECK_FAIL_TIMEOUT), 3);
 	assert_int_equal(check_sched_outcome_count(&s, CHECK_OK), 3);
 	text_result(&s, CHECK_OK, "");
 	assert_string_equal(check_sched_text(&s.last), "");
-	assert_string_equal(check_sched_text(&s.last_failure), "no answer");
+	assert_string_equal(check_sched_text(check_sched_last_failure(&s)), "no answer");
 	text_result(&s, CHECK_FAIL_TIMEOUT, "no answer");
 	assert_string_equal(check_sched_text(&s.last), "no answer");
 	check_sched_free(&s);
@@ -304,7 +314,7 @@ static void test_shared_texts_survive_other_schedules(void **state)
 	(void)state;
 	assert_non_null(s);
 	for (unsigned i = 0; i < N; i++) {
-		check_sched_init(&s[i], &params);
+		init(&s[i], &params);
 		snprintf(text, sizeof(text), "refused by %u", i % 97);
 		text_result(&s[i], CHECK_FAIL_CONNECT_REFUSED, text);
 		if (i % 3 == 0)
@@ -322,7 +332,7 @@ static void test_shared_texts_survive_other_schedules(void **state)
 		if (freed[i])
 			continue;
 		snprintf(text, sizeof(text), "refused by %u", i % 97);
-		assert_string_equal(check_sched_text(&s[i].last_failure), text);
+		assert_string_equal(check_sched_text(check_sched_last_failure(&s[i])), text);
 		assert_string_equal(check_sched_text(&s[i].last), i % 3 == 0 ? "connected" : text);
 		check_sched_free(&s[i]);
 	}
