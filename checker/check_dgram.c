@@ -21,11 +21,8 @@ static void check_dgram_release(struct check_dgram *d)
 		d->attempt->probe = NULL;
 	d->attempt = NULL;
 	if (d->sock)
-		check_sock_close(d->sock);   /* closes fd */
-	else if (d->fd >= 0)
-		close(d->fd);
+		check_sock_close(d->sock);   /* closes its fd */
 	d->sock = NULL;
-	d->fd = -1;
 	uv_close((uv_handle_t *)&d->timer, check_dgram_closed);
 }
 
@@ -59,7 +56,6 @@ void check_dgram_init(struct check_dgram *d, struct check_attempt *attempt,
 		      check_dgram_cb *on_readable, check_dgram_cb *on_timeout)
 {
 	d->attempt = attempt;
-	d->fd = -1;
 	d->on_readable = on_readable;
 	d->on_timeout = on_timeout;
 	uv_timer_init(attempt->loop, &d->timer);
@@ -71,9 +67,17 @@ int check_dgram_adopt(struct check_dgram *d, int fd)
 {
 	int err;
 
-	d->fd = fd;
 	d->sock = check_sock_adopt(d->attempt->loop, fd, check_dgram_on_sock, d, &err);
-	return d->sock ? check_sock_watch(d->sock, UV_READABLE) : err;
+	if (!d->sock) {
+		close(fd);
+		return err;
+	}
+	return check_sock_watch(d->sock, UV_READABLE);
+}
+
+int check_dgram_fd(const struct check_dgram *d)
+{
+	return d->sock ? check_sock_fd(d->sock) : -1;
 }
 
 void check_dgram_arm(struct check_dgram *d)
@@ -118,7 +122,7 @@ int check_dgram_socket_error(struct check_dgram *d)
 	int err = d->sock_error;
 
 	d->sock_error = 0;
-	return err ? err : check_fd_socket_error(d->fd);
+	return err ? err : check_fd_socket_error(check_dgram_fd(d));
 }
 
 void check_dgram_random(void *buf, size_t len)

@@ -21,8 +21,7 @@ typedef void check_dgram_cb(struct check_dgram *d);
 
 struct check_dgram {
 	struct check_attempt *attempt;  /* NULL once the attempt is over */
-	int fd;                         /* -1 until adopted */
-	struct check_sock *sock;        /* watches fd once adopted */
+	struct check_sock *sock;        /* the socket, once adopted */
 	uv_timer_t timer;
 	int sock_error;                 /* positive errno the socket set took from SO_ERROR */
 	check_dgram_cb *on_readable, *on_timeout;
@@ -33,9 +32,11 @@ struct check_dgram {
 /* Sets up the timer and links d and the attempt (attempt->probe = d). */
 void check_dgram_init(struct check_dgram *d, struct check_attempt *attempt,
 		      check_dgram_cb *on_readable, check_dgram_cb *on_timeout);
-/* Takes fd (closed at teardown, even on failure) and watches it for
- * input.  Returns 0 or a negative errno. */
+/* Takes fd (closed at teardown, or at once on failure) and watches it
+ * for input.  Returns 0 or a negative errno. */
 int check_dgram_adopt(struct check_dgram *d, int fd);
+/* The adopted socket, or -1. */
+int check_dgram_fd(const struct check_dgram *d);
 /* Starts the attempt's timeout. */
 void check_dgram_arm(struct check_dgram *d);
 /* Reports `what: strerror(err)` from the loop, as soon as it runs. */

@@ -28,7 +28,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,26 +357,6 @@ static void check_http_url_start(struct check_http *h)
 
 /* ---- the deadline ---- */
 
-/* What the socket is ready for, asked directly (see the top of the
- * file); its error, if it has one, read into *status as the socket set
- * would have. */
-static int check_http_ready(const struct check_http *h, int *status)
-{
-	struct pollfd p = { .fd = check_sock_fd(h->sock), .events = POLLIN | POLLOUT };
-	int events = 0;
-
-	*status = 0;
-	if (poll(&p, 1, 0) != 1)
-		return 0;
-	if ((p.revents & POLLERR) && (*status = check_sock_error(h->sock)) < 0)
-		return 0;
-	if (p.revents & (POLLIN | POLLERR | POLLHUP))
-		events |= UV_READABLE;
-	if (p.revents & (POLLOUT | POLLERR | POLLHUP))
-		events |= UV_WRITABLE;
-	return events;
-}
-
 static void check_http_timed_out(struct check_http *h)
 {
 	char why[96];
@@ -405,7 +384,7 @@ static void check_http_on_timer(uv_timer_t *timer)
 		h->deadline_us = now + (now - h->deadline_us);
 	}
 	for (int round = 0; round < CHECK_HTTP_DRAIN_MAX && h->attempt && h->sock; round++) {
-		int status, events = check_http_ready(h, &status);
+		int status, events = check_sock_poll_now(h->sock, &status);
 
 		if (!check_http_advance(h, status, events))
 			break;

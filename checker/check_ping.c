@@ -40,7 +40,7 @@ static void check_ping_on_readable(struct check_dgram *d)
 	ssize_t n;
 	int err;
 
-	while ((n = recv(d->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
+	while ((n = recv(check_dgram_fd(d), buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
 		if (check_ping_parse(family, p->raw, p->raw, &p->echo, buf, (size_t)n) ==
 		    CHECK_PING_MATCH) {
 			check_dgram_end(d, CHECK_OK, 0, "echo reply received");
@@ -113,13 +113,13 @@ static int check_ping_send(struct check_ping *p, int family)
 		((struct sockaddr_in6 *)&to)->sin6_port = 0;
 	else
 		((struct sockaddr_in *)&to)->sin_port = 0;
-	if (connect(p->d.fd, (const struct sockaddr *)&to, p->d.attempt->target_len) < 0)
+	if (connect(check_dgram_fd(&p->d), (const struct sockaddr *)&to, p->d.attempt->target_len) < 0)
 		return errno;
 	check_dgram_random(&p->echo.id, sizeof(p->echo.id));
 	check_dgram_random(p->echo.payload, sizeof(p->echo.payload));
 	p->echo.seq = check_ping_next_seq++;
 	len = check_ping_build(family, &p->echo, buf);
-	return send(p->d.fd, buf, len, MSG_DONTWAIT) < 0 ? errno : 0;
+	return send(check_dgram_fd(&p->d), buf, len, MSG_DONTWAIT) < 0 ? errno : 0;
 }
 
 static int check_ping_open(struct check_ping *p, const char **what)

@@ -204,7 +204,8 @@ void check_runtime_drain_poll(struct check_runtime *rt)
 
 /* ---- build and reload ---- */
 
-static bool uses_curl(const struct check_config *cc)
+/* SSL_GET is the one checker that goes through libcurl. */
+static bool has_ssl_get(const struct check_config *cc)
 {
 	for (size_t i = 0; cc && i < cc->virtual_servers.count; i++) {
 		const struct check_vs_config *vs = cc->virtual_servers.items[i];
@@ -264,7 +265,7 @@ struct check_runtime *check_runtime_new(uv_loop_t *loop, const struct vigil_conf
 	for (size_t i = 0; cfg->check && i < cfg->check->virtual_servers.count; i++)
 		ptr_array_push(&rt->vss, check_vs_new(rt, cfg->check->virtual_servers.items[i]));
 	conf_json_drop(rt);
-	curl_hold_update(rt, uses_curl(cfg->check));
+	curl_hold_update(rt, has_ssl_get(cfg->check));
 	check_runtime_changed(rt);
 	return rt;
 }
@@ -322,7 +323,7 @@ void check_runtime_reload(struct check_runtime *rt, const struct vigil_config *c
 			check_vs_destroy(old.items[i]);
 	ptr_array_free(&old, NULL);
 	conf_json_drop(rt);
-	curl_hold_update(rt, uses_curl(cfg->check));
+	curl_hold_update(rt, has_ssl_get(cfg->check));
 	check_runtime_changed(rt);
 }
 

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -191,13 +192,28 @@ struct check_sock *check_sock_adopt(uv_loop_t *loop, int fd, check_sock_cb *cb, 
 	return sock;
 }
 
-/* A connect that has not failed yet: in progress, or done (UDP, or a
- * local TCP connection that completed at once). */
-static int sock_connect(int fd, const struct check_attempt *settings)
+int check_sock_connect(int fd, const struct check_attempt *settings)
 {
 	if (connect(fd, &settings->target.sa, settings->target_len) == 0)
 		return 0;
-	return errno == EINPROGRESS ? 0 : -errno;
+	return errno == EINPROGRESS || errno == EINTR ? 0 : -errno;
+}
+
+int check_sock_poll_now(const struct check_sock *sock, int *status)
+{
+	struct pollfd p = { .fd = sock->fd, .events = POLLIN | POLLOUT };
+	int events = 0;
+
+	*status = 0;
+	if (poll(&p, 1, 0) != 1)
+		return 0;
+	if ((p.revents & POLLERR) && (*status = check_sock_error(sock)) < 0)
+		return 0;
+	if (p.revents & (POLLIN | POLLERR | POLLHUP))
+		events |= UV_READABLE;
+	if (p.revents & (POLLOUT | POLLERR | POLLHUP))
+		events |= UV_WRITABLE;
+	return events;
 }
 
 struct check_sock *check_sock_open(uv_loop_t *loop, const struct check_attempt *settings,
@@ -212,7 +228,7 @@ struct check_sock *check_sock_open(uv_loop_t *loop, const struct check_attempt *
 	}
 	*err = check_attempt_prepare_socket(settings, fd);
 	if (*err == 0)
-		*err = sock_connect(fd, settings);
+		*err = check_sock_connect(fd, settings);
 	sock = *err < 0 ? NULL : check_sock_adopt(loop, fd, cb, data, err);
 	if (!sock)
 		close(fd);

@@ -53,6 +53,17 @@ struct check_sock *check_sock_adopt(uv_loop_t *loop, int fd, check_sock_cb *cb, 
 
 int check_sock_fd(const struct check_sock *sock);
 
+/* connect() to the attempt's target on a non-blocking socket: 0 when it
+ * has not failed (done, or in progress), else a negative errno. */
+int check_sock_connect(int fd, const struct check_attempt *settings);
+
+/* What the socket is ready for now (UV_READABLE, UV_WRITABLE), asked of
+ * the kernel directly rather than through the set: for a deadline that
+ * fires in the same loop pass as the event that would have beaten it.  A
+ * pending error comes back in *status (a negative errno, as the set's
+ * callback gets it) with no events; *status is 0 otherwise. */
+int check_sock_poll_now(const struct check_sock *sock, int *status);
+
 /* Watches for `events` (replacing what was watched); 0 or a negative errno. */
 int check_sock_watch(struct check_sock *sock, int events);
 

@@ -16,7 +16,6 @@
 #include "vrrp/vrrp_timer.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,11 +92,14 @@ static void check_tcp_on_writable(struct check_sock *sock, int status, int event
  * positive errno refused or failed, -1 still in progress. */
 static int check_tcp_connect_state(const struct check_tcp *t)
 {
-	struct pollfd p = { .fd = t->sock ? check_sock_fd(t->sock) : -1, .events = POLLOUT };
+	int status, events;
 
-	if (p.fd < 0 || poll(&p, 1, 0) != 1 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
+	if (!t->sock)
 		return -1;
-	return check_fd_socket_error(p.fd);
+	events = check_sock_poll_now(t->sock, &status);
+	if (status < 0)
+		return -status;
+	return events & UV_WRITABLE ? 0 : -1;
 }
 
 /* connect_timeout.  A loop that fell behind (thousands of checks on a
@@ -121,14 +123,6 @@ static void check_tcp_on_timer(struct vrrp_precise_timer *timer)
 		check_tcp_end(t, CHECK_FAIL_TIMEOUT, 0, NULL);
 }
 
-/* A connect that has not failed (yet): in progress, or already done. */
-static int check_tcp_connect_fd(const struct check_attempt *a, int fd)
-{
-	if (connect(fd, (const struct sockaddr *)&a->target, a->target_len) == 0)
-		return 0;
-	return errno == EINPROGRESS || errno == EINTR ? 0 : errno;
-}
-
 /* Socket, options, the socket set and connect; returns a positive errno
  * and sets *step on failure. */
 static int check_tcp_connect(struct check_tcp *t, enum check_tcp_step *step)
@@ -149,7 +143,7 @@ static int check_tcp_connect(struct check_tcp *t, enum check_tcp_step *step)
 		return -err;
 	}
 	*step = CHECK_TCP_CONNECT;
-	return check_tcp_connect_fd(a, fd);
+	return -check_sock_connect(fd, a);
 }
 
 /* Arms the timeout, then watches the socket. */

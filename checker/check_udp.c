@@ -56,7 +56,7 @@ static void check_udp_judge(struct check_udp *u, size_t have, size_t len)
 static void check_udp_on_readable(struct check_dgram *d)
 {
 	struct check_udp *u = (struct check_udp *)d;
-	ssize_t n = recv(d->fd, u->buf, u->buf_len, MSG_TRUNC | MSG_DONTWAIT);
+	ssize_t n = recv(check_dgram_fd(d), u->buf, u->buf_len, MSG_TRUNC | MSG_DONTWAIT);
 	int err;
 
 	if (n >= 0) {
@@ -95,7 +95,7 @@ static int check_udp_send(const struct check_udp *u)
 		data = random_payload;
 		len = sizeof(random_payload);
 	}
-	return send(u->d.fd, data, len, MSG_DONTWAIT) < 0 ? errno : 0;
+	return send(check_dgram_fd(&u->d), data, len, MSG_DONTWAIT) < 0 ? errno : 0;
 }
 
 /* Socket, options, connect, send; a positive errno and *what on failure. */
