@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -231,6 +232,15 @@ static int run_signum(const char *name)
 
 static void apply_process_flags(const struct vigild_args *args)
 {
+	/* The heap is small objects made and freed all the time (check
+	 * attempts by the thousand).  Where transparent huge pages are
+	 * "always" (Debian's kernels), touching one byte of a 2 MiB-aligned
+	 * stretch of heap makes all 2 MiB resident, and a freed stretch stays
+	 * so: measured in Debian's kernel with 10,000 TCP_CHECKs, the parent
+	 * carried a 2 MiB page for 0.3 MiB of data.  Inherited by the
+	 * workers. */
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+		fprintf(stderr, "vigild: warning: cannot opt out of transparent huge pages: %m\n");
 	if (args->has_umask)
 		umask(args->umask);
 	if (args->core_dump) {
