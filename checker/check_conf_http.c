@@ -37,8 +37,10 @@ static bool same_string(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static bool check_url_equal(const struct check_url_config *a, const struct check_url_config *b)
+static bool check_url_equal(const void *x, const void *y)
 {
+	const struct check_url_config *a = x, *b = y;
+
 	return same_string(a->path, b->path) && same_string(a->digest, b->digest)
 	       && a->n_status == b->n_status
 	       && (a->n_status == 0
@@ -53,12 +55,7 @@ static bool check_url_equal(const struct check_url_config *a, const struct check
 
 bool check_url_lists_equal(const struct ptr_array *a, const struct ptr_array *b)
 {
-	if (a->count != b->count)
-		return false;
-	for (size_t i = 0; i < a->count; i++)
-		if (!check_url_equal(a->items[i], b->items[i]))
-			return false;
-	return true;
+	return ptr_array_equal(a, b, check_url_equal);
 }
 
 /* c's urls become `model`'s when equal; else c is the next model (real

@@ -57,18 +57,7 @@ static bool connection_equal(const struct check_checker_config *a,
 	       && same_string(a->bind_if, b->bind_if) && a->fwmark == b->fwmark;
 }
 
-static bool checker_equal(const struct check_checker_config *a,
-			  const struct check_checker_config *b);
-
-static bool hosts_equal(const struct ptr_array *a, const struct ptr_array *b)
-{
-	if (a->count != b->count)
-		return false;
-	for (size_t i = 0; i < a->count; i++)
-		if (!checker_equal(a->items[i], b->items[i]))
-			return false;
-	return true;
-}
+static bool checker_equal(const void *x, const void *y);
 
 static bool udp_equal(const struct check_checker_config *a, const struct check_checker_config *b)
 {
@@ -95,7 +84,7 @@ static bool type_part_equal(const struct check_checker_config *a,
 		       && a->http.enable_sni == b->http.enable_sni;
 	case CHECK_TYPE_SMTP:
 		return same_string(a->smtp.helo_name, b->smtp.helo_name)
-		       && hosts_equal(&a->smtp.hosts, &b->smtp.hosts);
+		       && ptr_array_equal(&a->smtp.hosts, &b->smtp.hosts, checker_equal);
 	case CHECK_TYPE_DNS:
 		return a->dns.type == b->dns.type && same_string(a->dns.name, b->dns.name);
 	case CHECK_TYPE_UDP:
@@ -114,9 +103,10 @@ static bool type_part_equal(const struct check_checker_config *a,
 	}
 }
 
-static bool checker_equal(const struct check_checker_config *a,
-			  const struct check_checker_config *b)
+static bool checker_equal(const void *x, const void *y)
 {
+	const struct check_checker_config *a = x, *b = y;
+
 	return a->type == b->type && defaults_equal(&a->defaults, &b->defaults)
 	       && connection_equal(a, b) && type_part_equal(a, b);
 }

@@ -103,6 +103,17 @@ void ptr_array_free(struct ptr_array *a, void (*free_item)(void *))
 	a->count = a->capacity = 0;
 }
 
+bool ptr_array_equal(const struct ptr_array *a, const struct ptr_array *b,
+		     bool (*equal)(const void *x, const void *y))
+{
+	if (a->count != b->count)
+		return false;
+	for (size_t i = 0; i < a->count; i++)
+		if (!equal(a->items[i], b->items[i]))
+			return false;
+	return true;
+}
+
 void ptr_array_fit(struct ptr_array *a)
 {
 	if (a->count == a->capacity)

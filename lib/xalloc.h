@@ -4,6 +4,7 @@
 #ifndef VIGIL_XALLOC_H
 #define VIGIL_XALLOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* For allocations made elsewhere (open_memstream, ...): fails loudly. */
@@ -33,5 +34,8 @@ void ptr_array_free(struct ptr_array *a, void (*free_item)(void *));
  * doubling from 2): for arrays that live as long as the process, such as
  * a real server's one or two checkers.  A later push grows it again. */
 void ptr_array_fit(struct ptr_array *a);
+/* Same length and items equal pairwise by `equal`. */
+bool ptr_array_equal(const struct ptr_array *a, const struct ptr_array *b,
+		     bool (*equal)(const void *x, const void *y));
 
 #endif

@@ -44,9 +44,10 @@ static bool addr_eq(const struct vigil_addr *a, const struct vigil_addr *b)
 }
 
 /* Everything that shapes the address in the kernel. */
-static bool ipaddress_eq(const struct vrrp_ipaddress_config *a,
-			 const struct vrrp_ipaddress_config *b)
+static bool ipaddress_eq(const void *x, const void *y)
 {
+	const struct vrrp_ipaddress_config *a = x, *b = y;
+
 	return addr_eq(&a->addr, &b->addr) && str_eq(a->dev, b->dev) &&
 	       a->brd_mode == b->brd_mode && addr_eq(&a->brd, &b->brd) && a->scope == b->scope &&
 	       str_eq(a->label, b->label) && a->has_peer == b->has_peer &&
@@ -59,12 +60,7 @@ static bool ipaddress_eq(const struct vrrp_ipaddress_config *a,
 
 static bool ipaddresses_eq(const struct ptr_array *a, const struct ptr_array *b)
 {
-	if (a->count != b->count)
-		return false;
-	for (size_t i = 0; i < a->count; i++)
-		if (!ipaddress_eq(a->items[i], b->items[i]))
-			return false;
-	return true;
+	return ptr_array_equal(a, b, ipaddress_eq);
 }
 
 static bool peers_eq(const struct ptr_array *a, const struct ptr_array *b)
