@@ -198,6 +198,10 @@ def test_held_connections_reach_both_real_servers(run):
     r = rs2(run, "held")
     assert r["up"] is True and r["drained"] is False
     assert r["active_connections"] and r["active_connections"] > 0, r
+    # "installed" comes from the services read after each sync, the
+    # counters from the dump made for this request
+    [vs] = json.loads(section(run, "STATUS", "held"))["virtual_servers"]
+    assert vs["installed"] is True and vs["not_installed_reason"] is None, vs
     assert RS2 + " -w 2" in section(run, "TABLE", "held").splitlines()
 
 
