@@ -16,6 +16,8 @@
 /* Events taken from the set per wakeup: enough to drain a busy set in a
  * few calls, small enough for the stack. */
 #define CHECK_SOCK_BATCH 128
+/* Batches taken per wakeup at most (see set_on_ready). */
+#define CHECK_SOCK_ROUNDS 32
 
 /* The loop's sockets: one epoll set, itself watched by one uv_poll. */
 struct check_sock_set {
@@ -96,28 +98,42 @@ static void sock_dispatch(struct check_sock *sock, uint32_t ev)
 		sock->cb(sock, 0, events, sock->data);
 }
 
-/* The set has ready sockets.  A callback may close any socket, its own
- * or one later in the batch, so closed sockets wait for the batch's end;
- * sock->fd < 0 marks them. */
-static void set_on_ready(uv_poll_t *poll, int status, int revents)
+/* One batch of ready sockets: returns how many the set gave.  A
+ * callback may close any socket, its own or one later in the batch, so
+ * closed sockets wait for the batch's end; sock->fd < 0 marks them. */
+static int set_dispatch_batch(struct check_sock_set *set)
 {
-	struct check_sock_set *set = poll->data;
 	struct epoll_event ev[CHECK_SOCK_BATCH];
-	int n;
+	int n = epoll_wait(set->epfd, ev, CHECK_SOCK_BATCH, 0);
 
-	(void)status;
-	(void)revents;
-	set->users++;   /* the set outlives its own batch */
-	set->dispatching = true;
-	n = epoll_wait(set->epfd, ev, CHECK_SOCK_BATCH, 0);
 	for (int i = 0; i < n; i++) {
 		struct check_sock *sock = ev[i].data.ptr;
 
 		if (sock->fd >= 0)
 			sock_dispatch(sock, ev[i].events);
 	}
-	set->dispatching = false;
 	set_free_closed(set);
+	return n;
+}
+
+/* The set has ready sockets: take them until it has none, or up to
+ * CHECK_SOCK_ROUNDS batches.  The timer queue starts every attempt that is
+ * due in one pass of the loop; were completions taken one batch a pass, a
+ * saturated loop would start attempts faster than it finished them, and
+ * nearly every real server's attempt would wait in flight with its memory
+ * and its descriptor.  The bound keeps timers running under a flood. */
+static void set_on_ready(uv_poll_t *poll, int status, int revents)
+{
+	struct check_sock_set *set = poll->data;
+
+	(void)status;
+	(void)revents;
+	set->users++;   /* the set outlives its own batches */
+	set->dispatching = true;
+	for (int round = 0; round < CHECK_SOCK_ROUNDS; round++)
+		if (set_dispatch_batch(set) < CHECK_SOCK_BATCH)
+			break;
+	set->dispatching = false;
 	set_put(set);
 }
 

@@ -180,6 +180,35 @@ static void test_hold_and_release(void **state)
 	close(a[1]);
 }
 
+/* More ready sockets than one batch takes: one pass of the loop serves
+ * them all, as the timer queue starts every due attempt in one pass. */
+#define MANY_READY 300
+static void test_one_pass_serves_every_ready_socket(void **state)
+{
+	uv_loop_t loop;
+	int pairs[MANY_READY][2];
+	struct sock_seen *seen = calloc(MANY_READY, sizeof(*seen));
+	unsigned served = 0;
+
+	(void)state;
+	assert_non_null(seen);
+	assert_int_equal(uv_loop_init(&loop), 0);
+	for (int i = 0; i < MANY_READY; i++) {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, pairs[i]), 0);
+		assert_int_equal(check_sock_watch(adopt(&loop, pairs[i][0], &seen[i]), UV_READABLE),
+				 0);
+		assert_int_equal(write(pairs[i][1], "x", 1), 1);
+	}
+	uv_run(&loop, UV_RUN_NOWAIT);
+	for (int i = 0; i < MANY_READY; i++)
+		served += seen[i].calls;
+	assert_int_equal(served, MANY_READY);
+	loop_done(&loop);
+	for (int i = 0; i < MANY_READY; i++)
+		close(pairs[i][1]);
+	free(seen);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_socket_error_is_the_status),
 		cmocka_unit_test(test_watch_switches),
 		cmocka_unit_test(test_hold_and_release),
+		cmocka_unit_test(test_one_pass_serves_every_ready_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
