@@ -38,6 +38,14 @@ struct vrrp_timer_queue {
 	size_t users;                       /* timers initialised and not closed */
 };
 
+/* Timers fired per pass of the loop at most.  A checker with thousands of
+ * real servers can find thousands due at once when it runs behind; fired
+ * all together, each starting an attempt, they would keep the loop from
+ * its sockets until every attempt had started, so thousands would wait in
+ * flight for their answers to be read.  The rest of a batch fires once the
+ * loop has polled its descriptors. */
+#define VRRP_TIMER_BURST 256
+
 static struct vrrp_timer_queue *queues;
 static bool coarse_queues;              /* vrrp_timer_use_milliseconds() */
 
@@ -75,25 +83,31 @@ static void on_coarse_timer(uv_timer_t *timer);
 
 /* A coarse queue's uv_timer, for the millisecond at or after the earliest
  * deadline: libuv counts from its cached loop time (uv_now, whole
- * milliseconds of the same clock), so this never wakes early. */
-static int queue_rearm_coarse(struct vrrp_timer_queue *q)
+ * milliseconds of the same clock), so this never wakes early.  After a
+ * batch, a deadline already past waits at least `min_ms`: libuv (1.44)
+ * runs a timer restarted at 0 again in the same pass, before any poll. */
+static int queue_rearm_coarse(struct vrrp_timer_queue *q, uint64_t min_ms)
 {
-	uint64_t due_ms, now_ms = uv_now(q->loop);
+	uint64_t due_ms, now_ms = uv_now(q->loop), wait_ms;
 
 	if (q->count == 0)
 		return uv_timer_stop(&q->timer);
 	due_ms = (q->heap[0]->deadline_us + 999) / 1000;
-	return uv_timer_start(&q->timer, on_coarse_timer, due_ms > now_ms ? due_ms - now_ms : 0, 0);
+	wait_ms = due_ms > now_ms ? due_ms - now_ms : 0;
+	return uv_timer_start(&q->timer, on_coarse_timer, wait_ms > min_ms ? wait_ms : min_ms, 0);
 }
 
 /* Points the timerfd at the earliest deadline; the poll is an active
- * handle only while some timer is armed, so an idle loop can end. */
-static int queue_rearm(struct vrrp_timer_queue *q)
+ * handle only while some timer is armed, so an idle loop can end.  A
+ * deadline already past makes the timerfd readable at once, so it fires
+ * from the next poll, among the loop's other descriptors.  `after_batch`:
+ * called at the end of queue_fire. */
+static int queue_rearm(struct vrrp_timer_queue *q, bool after_batch)
 {
 	int err;
 
 	if (q->coarse)
-		return queue_rearm_coarse(q);
+		return queue_rearm_coarse(q, after_batch ? 1 : 0);
 	if (q->count == 0) {
 		struct itimerspec off;
 
@@ -192,8 +206,8 @@ static void due_add(struct vrrp_timer_queue *q, struct vrrp_precise_timer *t)
 	q->due[q->due_count++] = t;
 }
 
-/* Everything due now leaves the heap first, then the callbacks run in
- * deadline order.  A callback may stop (or re-arm, or close) a timer of
+/* Everything due now (up to VRRP_TIMER_BURST) leaves the heap first, then
+ * the callbacks run in deadline order.  A callback may stop (or re-arm, or close) a timer of
  * the same batch: `firing` is cleared then, so the old deadline never
  * runs.  A timer re-armed by a callback waits for the next read, even if
  * its new deadline has passed: no callback can spin the loop. */
@@ -202,7 +216,7 @@ static void queue_fire(struct vrrp_timer_queue *q)
 	uint64_t now = vrrp_timer_now_us();
 
 	q->due_count = 0;
-	while (q->count && q->heap[0]->deadline_us <= now) {
+	while (q->count && q->heap[0]->deadline_us <= now && q->due_count < VRRP_TIMER_BURST) {
 		struct vrrp_precise_timer *t = q->heap[0];
 
 		heap_remove(q, t);
@@ -219,7 +233,7 @@ static void queue_fire(struct vrrp_timer_queue *q)
 		t->cb(t);
 	}
 	q->due_count = 0;
-	queue_rearm(q);
+	queue_rearm(q, true);
 }
 
 /* The timerfd reads 8 bytes (the expiry count) once expired, EAGAIN
@@ -355,11 +369,11 @@ int vrrp_timer_start_at(struct vrrp_precise_timer *timer, uint64_t deadline_us)
 	timer->armed = true;
 	if (q->heap[0] != timer)
 		return 0;                    /* the fd already waits for something earlier */
-	err = queue_rearm(q);
+	err = queue_rearm(q, false);
 	if (err) {
 		heap_remove(q, timer);
 		timer->armed = false;
-		queue_rearm(q);
+		queue_rearm(q, false);
 	}
 	return err;
 }
@@ -379,7 +393,7 @@ void vrrp_timer_stop(struct vrrp_precise_timer *timer)
 	/* Left armed for an earlier deadline, the fd just wakes the loop
 	 * once for nothing; re-arming now keeps an idle loop idle. */
 	if (timer->queue->count == 0)
-		queue_rearm(timer->queue);
+		queue_rearm(timer->queue, false);
 }
 
 bool vrrp_timer_is_active(const struct vrrp_precise_timer *timer)

@@ -10,6 +10,7 @@
 #include "vrrp/vrrp_timer.h"
 
 #include <dirent.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <uv.h>
 
@@ -384,6 +385,62 @@ static void test_many_timers_share_one_fd(void **state)
 	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* Hundreds of timers due at once (a checker running behind): the loop
+ * polls its descriptors between bursts, so a socket that became readable
+ * when the first fired is served before the last fires, and the order of
+ * deadlines still holds. */
+#define BURST_DUE 600
+static unsigned burst_fired, burst_fired_at_read;
+static uint64_t burst_order[BURST_DUE];
+static int burst_pair[2];
+
+static void on_burst(struct vrrp_precise_timer *t)
+{
+	if (burst_fired == 0)
+		assert_int_equal(write(burst_pair[1], "x", 1), 1);
+	burst_order[burst_fired++] = t->deadline_us;
+}
+
+static void on_burst_readable(uv_poll_t *poll, int status, int events)
+{
+	(void)status;
+	(void)events;
+	burst_fired_at_read = burst_fired;
+	uv_poll_stop(poll);
+}
+
+static void test_burst_lets_io_run(void **state)
+{
+	static struct vrrp_precise_timer t[BURST_DUE];
+	uv_loop_t loop;
+	uv_poll_t poll;
+	uint64_t past = mono_us() - 1000000;
+
+	(void)state;
+	burst_fired = burst_fired_at_read = 0;
+	uv_loop_init(&loop);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, burst_pair), 0);
+	assert_int_equal(uv_poll_init(&loop, &poll, burst_pair[0]), 0);
+	assert_int_equal(uv_poll_start(&poll, UV_READABLE, on_burst_readable), 0);
+	for (unsigned i = 0; i < BURST_DUE; i++) {
+		assert_int_equal(vrrp_timer_init(&loop, &t[i], on_burst), 0);
+		assert_int_equal(vrrp_timer_start_at(&t[i], past + (i * 7) % BURST_DUE), 0);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(burst_fired, BURST_DUE);
+	assert_true(burst_fired_at_read > 0);
+	assert_true(burst_fired_at_read < BURST_DUE);
+	for (unsigned i = 1; i < BURST_DUE; i++)
+		assert_true(burst_order[i - 1] <= burst_order[i]);
+	for (unsigned i = 0; i < BURST_DUE; i++)
+		vrrp_timer_close(&t[i], NULL);
+	uv_close((uv_handle_t *)&poll, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	close(burst_pair[0]);
+	close(burst_pair[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_close_inside_callback),
 		cmocka_unit_test(test_past_deadline_fires),
 		cmocka_unit_test(test_many_timers_share_one_fd),
+		cmocka_unit_test(test_burst_lets_io_run),
 	};
 
 	int failed = cmocka_run_group_tests_name("timerfd", tests, NULL, NULL);
