@@ -6,13 +6,19 @@ scenario ("BENCH-CHECKER-JSON {...}").
         --kinds tcp,http --window 20 [--warmup 3] [--per-vs 100]
 
 Topology: the daemons run in the guest's root namespace; the real servers
-are in namespace "rs" behind a veth pair (veth0 10.0.0.254 | veth1
+are in namespace "rs" (--rs-netns) behind a veth pair (veth0 10.0.0.254 | veth1
 10.0.0.1).  Virtual server j is 10.2.(j/250).(j%250+1):80 and holds
 --per-vs real servers on one address, 10.1.(j/250).(j%250+1), ports
 10000 and up; one backend process (two with SO_REUSEPORT) listens on those
 ports of every address.  tcpdump on veth1 records every SYN towards the
 real servers with its kernel timestamp; the time between two checks of the
 same real server, minus delay_loop, is that check's lateness.
+
+bench/checker --native runs this script on the host, inside a namespace of
+its own, with --daemons vigil: the host's kernel has no IPVS, which
+keepalived's checker cannot run without, and vigild checks all the same.
+Without IPVS the table figures are absent and the start is timed to the
+first check of every real server (vigilctl status).
 """
 
 import argparse
@@ -24,6 +30,7 @@ import struct
 import subprocess
 import sys
 import time
+import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -76,23 +83,31 @@ def checker_config(servers, kind, per_vs):
 
 # ---- network, backends, capture ----
 
+RS_NETNS = "rs"
+
+
+def in_rs(cmd):
+    return "ip netns exec %s %s" % (RS_NETNS, cmd)
+
+
 def setup_network(n_addrs):
-    sh("ip link set lo up; ip netns add rs; ip link add veth0 type veth peer name veth1;"
-       "ip link set veth1 netns rs; ip addr add 10.0.0.254/24 dev veth0; ip link set veth0 up;"
-       "ip netns exec rs ip link set lo up; ip netns exec rs ip addr add 10.0.0.1/24 dev veth1;"
-       "ip netns exec rs ip link set veth1 up;"
-       "ip netns exec rs ip route add default via 10.0.0.254;"
+    sh("ip link set lo up; ip netns add %s; ip link add veth0 type veth peer name veth1;"
+       "ip link set veth1 netns %s; ip addr add 10.0.0.254/24 dev veth0; ip link set veth0 up;"
+       % (RS_NETNS, RS_NETNS)
+       + ";".join(in_rs(c) for c in ("ip link set lo up", "ip addr add 10.0.0.1/24 dev veth1",
+                                     "ip link set veth1 up",
+                                     "ip route add default via 10.0.0.254")) + ";"
        "ip route add 10.1.0.0/16 via 10.0.0.1;"
        # many short connections: reuse TIME_WAIT ports on the checking side
        "sysctl -qw net.ipv4.tcp_tw_reuse=1;"
        "sysctl -qw net.ipv4.ip_local_port_range='10240 65000';"
-       "ip netns exec rs sysctl -qw net.core.somaxconn=4096;"
-       "ip netns exec rs sysctl -qw net.ipv4.tcp_max_syn_backlog=8192")
+       + in_rs("sysctl -qw net.core.somaxconn=4096") + ";"
+       + in_rs("sysctl -qw net.ipv4.tcp_max_syn_backlog=8192"))
     batch = os.path.join(WORK, "addrs")
     with open(batch, "w") as f:
         for j in range(n_addrs):
             f.write("address add %s/32 dev veth1\n" % vs_addr(j, 1))
-    sh("ip netns exec rs ip -batch " + batch)
+    sh(in_rs("ip -batch " + batch))
 
 
 def start_backends(n_ports, procs):
@@ -100,7 +115,7 @@ def start_backends(n_ports, procs):
     for i in range(procs):
         ready = os.path.join(WORK, "backend%d.ready" % i)
         log = open(os.path.join(WORK, "backend%d.log" % i), "w")
-        p = subprocess.Popen(["ip", "netns", "exec", "rs", sys.executable,
+        p = subprocess.Popen(["ip", "netns", "exec", RS_NETNS, sys.executable,
                               os.path.join(HERE, "bench_checker_backend.py"),
                               str(FIRST_PORT), str(n_ports), ready],
                              stdout=log, stderr=subprocess.STDOUT)
@@ -117,7 +132,7 @@ def start_backends(n_ports, procs):
 def listen_drops():
     """TcpExt ListenOverflows and ListenDrops in namespace rs: SYNs the
     backends' accept queues had no room for."""
-    text = sh("ip netns exec rs cat /proc/net/netstat").stdout.splitlines()
+    text = sh(in_rs("cat /proc/net/netstat")).stdout.splitlines()
     for head, vals in zip(text[::2], text[1::2]):
         if head.startswith("TcpExt:"):
             d = dict(zip(head.split()[1:], vals.split()[1:]))
@@ -132,7 +147,7 @@ class Capture:
         self.err = path + ".err"
         with open(self.err, "w") as err:
             self.proc = subprocess.Popen(
-                ["ip", "netns", "exec", "rs", "tcpdump", "-i", "veth1", "-n", "-Z", "root",
+                ["ip", "netns", "exec", RS_NETNS, "tcpdump", "-i", "veth1", "-n", "-Z", "root",
                  "-s", "80", "-B", "65536", "-w", path, SYN_FILTER],
                 stdout=subprocess.DEVNULL, stderr=err)
         for _ in range(200):   # tcpdump says "listening on" once it captures
@@ -158,7 +173,9 @@ class Capture:
 
 def read_syns(path):
     """{(dst ip, dst port): [first SYN time of each connection]}: SYNs are
-    grouped by source port, so a retransmitted SYN is not a second check."""
+    grouped by source port and initial sequence number, so a retransmitted
+    SYN is not a second check, and a later check that the kernel gave the
+    same source port (TIME_WAIT reuse) is not taken for a retransmission."""
     seen = {}
     with open(path, "rb") as f:
         data = f.read()
@@ -177,12 +194,14 @@ def read_syns(path):
         ip = pkt + 14
         ihl = (data[ip] & 0x0f) * 4
         dst = data[ip + 16:ip + 20]
-        sport, dport = struct.unpack_from("!HH", data, ip + ihl)
-        key = (dst, dport, sport)
+        if incl < 14 + ihl + 8:
+            continue
+        sport, dport, isn = struct.unpack_from("!HHI", data, ip + ihl)
+        key = (dst, dport, sport, isn)
         if key not in seen:
             seen[key] = sec + frac * scale
     out = {}
-    for (dst, dport, _), t in seen.items():
+    for (dst, dport, _, _), t in seen.items():
         out.setdefault(("%d.%d.%d.%d" % tuple(dst), dport), []).append(t)
     for ts in out.values():
         ts.sort()
@@ -246,8 +265,15 @@ class CheckerDaemon(bench_daemons.Daemon):
                 "--control-socket", d + "/ctl.sock"]
 
 
+def has_ipvs():
+    return os.path.exists("/proc/net/ip_vs")
+
+
 def ipvs_dests():
-    """(destinations, with weight > 0) in the kernel's IPVS table."""
+    """(destinations, with weight > 0) in the kernel's IPVS table; None
+    without IPVS."""
+    if not has_ipvs():
+        return None
     total = up = 0
     with open("/proc/net/ip_vs") as f:
         for line in f:
@@ -277,19 +303,48 @@ def log_sample(path, first, last, n=4):
     return out
 
 
+def servers_up(d):
+    """Real servers up: in the IPVS table with a weight, or without IPVS,
+    as vigilctl status says."""
+    if has_ipvs():
+        return ipvs_dests()[1]
+    out = sh("%s -s %s/ctl.sock status --json" % (os.path.join(d.vigil_build, "vigilctl"),
+                                                  d.dir), check=False).stdout
+    try:
+        vss = json.loads(out).get("virtual_servers") or []
+    except ValueError:
+        return 0
+    return sum(1 for vs in vss for rs in vs.get("real_servers") or [] if rs.get("up"))
+
+
 def run_one(kind, daemon_kind, servers, args, backends):
+    """One daemon, one scenario; the daemon and the capture end with it,
+    whatever happens."""
     tag = "%s-%s-%d" % (daemon_kind, kind, servers)
-    sh("ipvsadm -C")
+    if has_ipvs():
+        sh("ipvsadm -C")
     cap = Capture(os.path.join(WORK, tag + ".pcap"))
-    drops0 = listen_drops()
     d = CheckerDaemon(daemon_kind, LocalHost, checker_config(servers, kind, args.per_vs),
                       WORK, tag, args.build)
     res = {"daemon": daemon_kind, "check": kind, "servers": servers}
+    try:
+        return measure(d, cap, res, args, backends)
+    except BaseException:
+        if d.running():
+            d.stop(timeout=10)
+        cap.proc.kill()
+        cap.proc.wait()
+        raise
+
+
+def measure(d, cap, res, args, backends):
+    servers = res["servers"]
+    drops0 = listen_drops()
     d.start()
     full = None
     deadline = time.monotonic() + args.start_timeout
     while time.monotonic() < deadline and d.running():
-        if ipvs_dests()[1] >= servers:
+        if servers_up(d) >= servers:
             full = time.monotonic() - d.started_at
             break
         time.sleep(0.5)
@@ -329,7 +384,8 @@ def run_one(kind, daemon_kind, servers, args, backends):
     res["lateness"] = lateness(read_syns(cap.path), t0, t1, servers)
     res["log_sample"] = log_sample(d.log, lines0, lines1)
     res["log_tail"] = d.log_tail(8)[-1500:]
-    os.unlink(cap.path)
+    if not os.environ.get("BENCH_KEEP_PCAP"):      # for a look at the SYNs themselves
+        os.unlink(cap.path)
     return res
 
 
@@ -354,7 +410,12 @@ def main():
     ap.add_argument("--backends", type=int, default=2)
     ap.add_argument("--start-timeout", type=int, default=180)
     ap.add_argument("--nofile", type=int, default=0)
+    ap.add_argument("--daemons", default="vigil,keepalived")
+    ap.add_argument("--rs-netns", default="rs")
     args = ap.parse_args()
+    global RS_NETNS
+    RS_NETNS = args.rs_netns
+    daemons = args.daemons.split(",")
     LocalHost.nofile = args.nofile
     servers = [int(x) for x in args.servers.split(",")]
     kinds = args.kinds.split(",")
@@ -362,29 +423,39 @@ def main():
     info = {"nofile": args.nofile or resource.getrlimit(resource.RLIMIT_NOFILE)[0],
             "guest_kernel": os.uname().release, "guest_cpus": os.cpu_count(),
             "guest_mem_kib": int(open("/proc/meminfo").readline().split()[1]),
-            "keepalived": bench_daemons.keepalived_version()}
+            "keepalived": ("keepalived" in daemons and bench_daemons.keepalived_version()
+                           or None), "ipvs": has_ipvs()}
     print("BENCH-CHECKER-INFO " + json.dumps(info), flush=True)
     # A syslog sink: without one keepalived's syslog copy of every line
-    # lands on the guest's emulated serial console, which is slow.
-    syslogd = subprocess.Popen(["busybox", "syslogd", "-n", "-O", os.path.join(WORK, "syslog")])
+    # lands on the guest's emulated serial console, which is slow.  Not
+    # for vigild alone, which logs to its console: on the host /dev/log
+    # is the host's.
+    syslogd = None
+    if "keepalived" in daemons:
+        syslogd = subprocess.Popen(["busybox", "syslogd", "-n", "-O",
+                                    os.path.join(WORK, "syslog")])
     setup_network(max(servers) // args.per_vs)
     backends = start_backends(min(args.per_vs, max(servers)), args.backends)
     for n in servers:
         for kind in kinds:
-            for dk in ("vigil", "keepalived"):
+            for dk in daemons:
                 say("%s %s x %d" % (dk, kind, n))
                 try:
                     res = run_one(kind, dk, n, args, backends)
                 except Exception as e:       # report it and go on with the rest
-                    res = {"daemon": dk, "check": kind, "servers": n, "error": repr(e)}
+                    res = {"daemon": dk, "check": kind, "servers": n,
+                           "error": "%r at %s" % (e, traceback.format_tb(e.__traceback__)[-1]
+                                                  .strip().replace("\n", " "))}
                 print("BENCH-CHECKER-JSON " + json.dumps(res), flush=True)
-    syslogd.terminate()
+    if syslogd:
+        syslogd.terminate()
     for p in backends:
         p.terminate()
         p.wait(10)
     for i in range(len(backends)):
         with open(os.path.join(WORK, "backend%d.log" % i)) as f:
             say("backend %d: %s" % (i, f.read().strip()))
+    sh("ip netns del " + RS_NETNS, check=False)
 
 
 if __name__ == "__main__":
