@@ -231,6 +231,8 @@ static void on_ipc_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	while (run->child && (line = ctl_linebuf_next(&run->in))) {
+		size_t len = strlen(line);
+
 		msg = ctl_parse_object(line, &why);
 		if (msg)
 			child_handle_message(run->child, msg);
@@ -238,6 +240,7 @@ static void on_ipc_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 			log_warning("malformed message from the %s worker: %s", name_of(run->child), why);
 		json_object_put(msg);
 		free(line);
+		xalloc_release_after(len);
 	}
 }
 

@@ -51,6 +51,7 @@ struct control_server {
 struct control_write {
 	uv_write_t req;
 	char *text;
+	size_t len;
 	struct control_conn *conn;
 };
 
@@ -217,6 +218,7 @@ static void on_write_done(uv_write_t *req, int status)
 	struct control_conn *conn = w->conn;
 
 	free(w->text);
+	xalloc_release_after(w->len);
 	free(w);
 	conn->writes_pending--;
 	if (status < 0 && status != UV_ECANCELED)
@@ -242,6 +244,7 @@ static void conn_send_text(struct control_conn *conn, char *text, size_t len)
 	}
 	w = XNEW(struct control_write);
 	w->text = text;
+	w->len = len;
 	w->conn = conn;
 	w->req.data = w;
 	buf = uv_buf_init(w->text, (unsigned)len);

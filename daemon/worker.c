@@ -43,6 +43,7 @@ struct worker {
 struct worker_write {
 	uv_write_t req;
 	char *text;
+	size_t len;
 };
 
 static void worker_stop(struct worker *w, const char *why);
@@ -67,6 +68,7 @@ static void on_ipc_written(uv_write_t *req, int status)
 	if (status < 0 && status != UV_ECANCELED)
 		log_warning("cannot write to the parent: %s", uv_strerror(status));
 	free(ww->text);
+	xalloc_release_after(ww->len);
 	free(ww);
 }
 
@@ -80,6 +82,7 @@ static void worker_send(struct worker *w, json_object *msg)
 		return;
 	ww = XNEW(struct worker_write);
 	ww->text = ctl_format_line(msg, &len);
+	ww->len = len;
 	ww->req.data = ww;
 	buf = uv_buf_init(ww->text, (unsigned)len);
 	if (uv_write(&ww->req, (uv_stream_t *)&w->ipc, &buf, 1, on_ipc_written) < 0) {

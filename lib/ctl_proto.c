@@ -15,6 +15,9 @@ const char *const ctl_command_names[CTL_CMD_COUNT] = {
 	[CTL_CMD_EVENTS] = "events",
 };
 
+/* An empty buffer bigger than this is freed rather than kept. */
+#define CTL_LINEBUF_KEEP (64u * 1024u)
+
 void ctl_linebuf_init(struct ctl_linebuf *lb, size_t max)
 {
 	memset(lb, 0, sizeof(*lb));
@@ -70,6 +73,12 @@ char *ctl_linebuf_next(struct ctl_linebuf *lb)
 	line = xstrndup(lb->data, line_len);
 	memmove(lb->data, lb->data + used, lb->len - used);
 	lb->len -= used;
+	if (lb->len == 0 && lb->cap > CTL_LINEBUF_KEEP) {
+		/* one large message must not pin its buffer for good */
+		free(lb->data);
+		lb->data = NULL;
+		lb->cap = 0;
+	}
 	return line;
 }
 

@@ -1,6 +1,7 @@
 #include "config.h"
 #include "xalloc.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,4 +125,13 @@ void ptr_array_fit(struct ptr_array *a)
 	}
 	a->items = xreallocarray(a->items, a->count, sizeof(*a->items));
 	a->capacity = a->count;
+}
+
+/* Below this a message's memory is not worth a trim's walk of the heap. */
+#define XALLOC_RELEASE_MIN (1024u * 1024u)
+
+void xalloc_release_after(size_t bytes)
+{
+	if (bytes >= XALLOC_RELEASE_MIN)
+		malloc_trim(0);
 }

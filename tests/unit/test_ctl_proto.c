@@ -28,6 +28,36 @@ static void test_lines_from_chunks(void **state)
 	ctl_linebuf_free(&lb);
 }
 
+/* A large message taken out leaves no large buffer behind (a status of
+ * thousands of real servers is megabytes); a small one keeps its buffer
+ * for the next. */
+static void test_large_line_frees_buffer(void **state)
+{
+	const size_t big_len = 1024 * 1024;
+	char *big = malloc(big_len + 1), *line;
+	struct ctl_linebuf lb;
+
+	assert_non_null(big);
+	memset(big, 'x', big_len);
+	big[big_len] = '\n';
+	ctl_linebuf_init(&lb, 2 * big_len);
+	assert_true(ctl_linebuf_append(&lb, big, big_len + 1));
+	assert_true(lb.cap > big_len);
+	line = ctl_linebuf_next(&lb);
+	assert_int_equal(strlen(line), big_len);
+	free(line);
+	assert_null(lb.data);
+	assert_int_equal(lb.cap, 0);
+	/* and it works as before afterwards */
+	assert_true(ctl_linebuf_append(&lb, "{}\n", 3));
+	line = ctl_linebuf_next(&lb);
+	assert_string_equal(line, "{}");
+	free(line);
+	assert_non_null(lb.data);          /* small: kept for the next line */
+	ctl_linebuf_free(&lb);
+	free(big);
+}
+
 static void test_line_limit(void **state)
 {
 	struct ctl_linebuf lb;
@@ -148,6 +178,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines_from_chunks),
 		cmocka_unit_test(test_line_limit),
+		cmocka_unit_test(test_large_line_frees_buffer),
 		cmocka_unit_test(test_parse_object),
 		cmocka_unit_test(test_request_command),
 		cmocka_unit_test(test_format_line),
