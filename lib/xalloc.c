@@ -127,8 +127,10 @@ void ptr_array_fit(struct ptr_array *a)
 	a->capacity = a->count;
 }
 
-/* Below this a message's memory is not worth a trim's walk of the heap. */
-#define XALLOC_RELEASE_MIN (1024u * 1024u)
+/* Below this a message's memory is not worth a trim's walk of the heap.
+ * A json-c tree takes about 14 times its text: the status of 1,000 real
+ * servers, 724 KB of text, left 10 MB of free heap resident. */
+#define XALLOC_RELEASE_MIN (64u * 1024u)
 
 void xalloc_release_after(size_t bytes)
 {

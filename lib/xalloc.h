@@ -22,9 +22,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xgrow_bytes(char *buf, size_t *cap, size_t need, size_t initial);
 
 /* A control message of `bytes` (its text, and the JSON tree it was made
- * from or parsed into) is done with: when it was large (1 MiB and more,
- * the status of thousands of real servers), the heap it spread over is
- * free but still resident; give it back to the kernel. */
+ * from or parsed into) is done with: when it was large (64 KiB and more,
+ * the status of a hundred real servers or more), the heap its tree spread
+ * over is free but still resident; give it back to the kernel. */
 void xalloc_release_after(size_t bytes);
 
 #define XNEW(type) ((type *)xcalloc(1, sizeof(type)))
