@@ -283,10 +283,8 @@ static bool check_http_send(struct check_http *h)
 		return true;
 	}
 	h->sent += (uint32_t)n;
-	if (h->sent == (uint32_t)len) {
+	if (h->sent == (uint32_t)len)
 		h->phase = CHECK_HTTP_RECEIVING;
-		check_sock_watch(h->sock, UV_READABLE);
-	}
 	return true;
 }
 
@@ -311,10 +309,22 @@ static bool check_http_advance(struct check_http *h, int status, int events)
 	return (events & UV_READABLE) && check_http_receive(h);
 }
 
+/* The socket is watched edge-triggered (both ways, from the connect on),
+ * so each event is taken as far as it goes: connected, the request
+ * written until it is all out or the socket has no room (the room made
+ * later is a new edge), and what answer there is read until the socket
+ * has no more.  An answer still coming after CHECK_HTTP_DRAIN_MAX reads
+ * goes on level-triggered, so what is left is reported again on the next
+ * pass and no server holds the loop longer than that. */
 static void check_http_on_sock(struct check_sock *sock, int status, int events, void *data)
 {
-	(void)sock;
-	check_http_advance(data, status, events);
+	struct check_http *h = data;
+
+	for (int round = 0; round < CHECK_HTTP_DRAIN_MAX; round++) {
+		if (!check_http_advance(h, status, events) || !h->attempt || h->sock != sock)
+			return;
+	}
+	check_sock_watch(sock, UV_READABLE);
 }
 
 static void check_http_url_start(struct check_http *h)
@@ -351,7 +361,7 @@ static void check_http_url_start(struct check_http *h)
 	}
 	check_http_parser_init(&h->parser);
 	h->phase = CHECK_HTTP_CONNECTING;
-	check_sock_watch(h->sock, UV_WRITABLE);
+	check_sock_watch_edges(h->sock, UV_READABLE | UV_WRITABLE);
 	uv_timer_start(&h->timer, check_http_on_timer, (h->deadline_us - now + 999) / 1000, 0);
 }
 
@@ -383,9 +393,15 @@ static void check_http_on_timer(uv_timer_t *timer)
 		h->grace_used = true;
 		h->deadline_us = now + (now - h->deadline_us);
 	}
-	for (int round = 0; round < CHECK_HTTP_DRAIN_MAX && h->attempt && h->sock; round++) {
-		int status, events = check_sock_poll_now(h->sock, &status);
+	for (int round = 0; h->attempt && h->sock; round++) {
+		int status, events;
 
+		if (round == CHECK_HTTP_DRAIN_MAX) {
+			/* more to read than one pass takes: see check_http_on_sock */
+			check_sock_watch(h->sock, UV_READABLE);
+			break;
+		}
+		events = check_sock_poll_now(h->sock, &status);
 		if (!check_http_advance(h, status, events))
 			break;
 		moved = true;

@@ -36,6 +36,7 @@ struct check_sock {
 	int fd;                         /* -1 once closed */
 	int events;                     /* UV_READABLE | UV_WRITABLE being watched */
 	bool in_set;                    /* registered with the epoll set */
+	bool edges;                     /* edge-triggered (check_sock_watch_edges) */
 	check_sock_cb *cb;
 	void *data;
 	struct check_sock *next_closed;
@@ -256,22 +257,35 @@ int check_sock_fd(const struct check_sock *sock)
 	return sock->fd;
 }
 
-int check_sock_watch(struct check_sock *sock, int events)
+static int sock_watch(struct check_sock *sock, int events, bool edges)
 {
 	struct epoll_event ev = { .data.ptr = sock };
 
-	if (events == sock->events && sock->in_set)
+	if (events == sock->events && edges == sock->edges && sock->in_set)
 		return 0;
 	if (events & UV_READABLE)
 		ev.events |= EPOLLIN;
 	if (events & UV_WRITABLE)
 		ev.events |= EPOLLOUT;
+	if (edges)
+		ev.events |= EPOLLET;
 	if (epoll_ctl(sock->set->epfd, sock->in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, sock->fd,
 		      &ev) < 0)
 		return -errno;
 	sock->in_set = true;
 	sock->events = events;
+	sock->edges = edges;
 	return 0;
+}
+
+int check_sock_watch(struct check_sock *sock, int events)
+{
+	return sock_watch(sock, events, false);
+}
+
+int check_sock_watch_edges(struct check_sock *sock, int events)
+{
+	return sock_watch(sock, events, true);
 }
 
 int check_fd_socket_error(int fd)

@@ -67,6 +67,15 @@ int check_sock_poll_now(const struct check_sock *sock, int *status);
 /* Watches for `events` (replacing what was watched); 0 or a negative errno. */
 int check_sock_watch(struct check_sock *sock, int events);
 
+/* Watches for `events` edge-triggered: the callback comes when the socket
+ * turns ready for one of them (new data, room to write again after a
+ * write that did not fit, an error), with every event it is ready for at
+ * that moment.  The caller must read until EAGAIN, or switch back to
+ * check_sock_watch(), or hear nothing more of what is left.  Set once for
+ * a request and its answer, it saves the epoll_ctl that moving from
+ * writable to readable costs. */
+int check_sock_watch_edges(struct check_sock *sock, int events);
+
 /* The pending socket error (SO_ERROR) as a negative errno, or 0. */
 int check_sock_error(const struct check_sock *sock);
 /* The same for any socket `fd`, as a positive errno (0: none), for

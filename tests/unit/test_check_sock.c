@@ -180,6 +180,48 @@ static void test_hold_and_release(void **state)
 	close(a[1]);
 }
 
+static void count_only_cb(struct check_sock *sock, int status, int events, void *data)
+{
+	struct sock_seen *s = data;
+
+	(void)sock;
+	s->calls++;
+	s->status = status;
+	s->events = events;
+}
+
+/* Edge-triggered: data left unread is not reported again, new data is;
+ * switched back to check_sock_watch(), what is waiting is reported. */
+static void test_edges_report_changes_only(void **state)
+{
+	uv_loop_t loop;
+	int p[2], err = 0;
+	struct sock_seen s = { 0 };
+	struct check_sock *sock;
+
+	(void)state;
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, p), 0);
+	sock = check_sock_adopt(&loop, p[0], count_only_cb, &s, &err);
+	assert_non_null(sock);
+	assert_int_equal(check_sock_watch_edges(sock, UV_READABLE), 0);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.events, UV_READABLE);
+	assert_int_equal(write(p[1], "y", 1), 1);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(s.calls, 2);
+	assert_int_equal(check_sock_watch(sock, UV_READABLE), 0);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	assert_int_equal(s.calls, 4);           /* level-triggered: again each pass */
+	check_sock_close(sock);
+	loop_done(&loop);
+	close(p[1]);
+}
+
 /* More ready sockets than one batch takes: one pass of the loop serves
  * them all, as the timer queue starts every due attempt in one pass. */
 #define MANY_READY 300
@@ -218,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_watch_switches),
 		cmocka_unit_test(test_hold_and_release),
 		cmocka_unit_test(test_one_pass_serves_every_ready_socket),
+		cmocka_unit_test(test_edges_report_changes_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
